@@ -1,0 +1,38 @@
+//! The release binary: no std, no libc. `origin` provides `_start` and
+//! calls `origin_main`; everything else is in the library.
+
+#![cfg_attr(not(test), no_std)]
+#![cfg_attr(not(test), no_main)]
+
+// Lints like `cargo clippy --all-targets` build every binary as a test
+// harness too; that one gets std's `main` and panic handler instead.
+#[cfg(test)]
+fn main() {}
+
+#[cfg(not(test))]
+use origin as _;
+
+#[cfg(not(test))]
+#[unsafe(no_mangle)]
+unsafe fn origin_main(argc: usize, argv: *mut *mut u8, envp: *mut *mut u8) -> i32 {
+    // SAFETY: origin passes the argv and envp the kernel put on the initial
+    // stack, which is what `Args::new` asks for.
+    let args = unsafe {
+        pidone::args::Args::new(argc, argv.cast_const().cast(), envp.cast_const().cast())
+    };
+    pidone::main(&args).into()
+}
+
+#[cfg(not(test))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    pidone::out::Line::new().text(b"internal error").to_stderr();
+    rustix::runtime::exit_group(70)
+}
+
+/// `cargo test` builds this binary with unwinding for the integration
+/// tests, and the linker then asks for this symbol. It is never called:
+/// the panic handler above exits instead of unwinding.
+#[cfg(all(not(test), not(panic = "abort")))]
+#[unsafe(no_mangle)]
+extern "C" fn rust_eh_personality() {}

@@ -1,0 +1,219 @@
+//! Messages on stderr, one `write` per line so lines from pidone and its
+//! children never interleave mid-line. No `core::fmt`: it would cost more
+//! than the rest of the binary.
+
+use rustix::fd::BorrowedFd;
+use rustix::io::Errno;
+
+use crate::signal::Signal;
+use crate::status::ExitStatus;
+
+/// Verbosity levels (`-q` is 0).
+pub const WARN: u8 = 1;
+pub const INFO: u8 = 2;
+pub const DEBUG: u8 = 3;
+
+/// A line being built: starts with `pidone: `, is cut short rather than
+/// overflow, and ends with a newline when written.
+pub struct Line {
+    buf: [u8; 256],
+    len: usize,
+}
+
+impl Line {
+    pub fn new() -> Line {
+        Line::bare().text(b"pidone: ")
+    }
+
+    /// A line without the `pidone: ` prefix.
+    pub fn bare() -> Line {
+        Line {
+            buf: [0; 256],
+            len: 0,
+        }
+    }
+
+    pub fn text(mut self, text: &[u8]) -> Line {
+        // One byte stays free for the newline.
+        let room = self.buf.len() - 1 - self.len;
+        let n = text.len().min(room);
+        self.buf[self.len..self.len + n].copy_from_slice(&text[..n]);
+        self.len += n;
+        self
+    }
+
+    pub fn number(self, n: u64) -> Line {
+        self.text(decimal(n, &mut [0; 20]))
+    }
+
+    /// `'value'`
+    pub fn quoted(self, value: &[u8]) -> Line {
+        self.text(b"'").text(value).text(b"'")
+    }
+
+    /// `SIGTERM`, `SIGRTMIN+3`, `SIG32`.
+    pub fn signal(self, signal: Signal) -> Line {
+        let (name, offset) = signal.name();
+        let line = self.text(b"SIG").text(name);
+        if offset == 0 {
+            line
+        } else {
+            line.number(offset.into())
+        }
+    }
+
+    /// `exit 3` or `signal 9`.
+    pub fn status(self, status: ExitStatus) -> Line {
+        match status {
+            ExitStatus::Exited(code) => self.text(b"exit ").number(code.into()),
+            ExitStatus::Killed(signal) => self.text(b"signal ").number(signal.number().into()),
+        }
+    }
+
+    /// The description of an error number, like strerror.
+    pub fn errno(self, errno: Errno) -> Line {
+        match ERRNO_TEXT.iter().find(|(e, _)| *e == errno) {
+            Some((_, text)) => self.text(text),
+            None => self
+                .text(b"error ")
+                .number(errno.raw_os_error().unsigned_abs().into()),
+        }
+    }
+
+    pub fn to_stderr(self) {
+        self.write_to(stderr());
+    }
+
+    /// Writes the line if the verbosity is at least `level`.
+    pub fn log(self, verbosity: u8, level: u8) {
+        if verbosity >= level {
+            self.to_stderr();
+        }
+    }
+
+    fn write_to(mut self, fd: BorrowedFd<'_>) {
+        self.buf[self.len] = b'\n';
+        write_all(fd, &self.buf[..=self.len]);
+    }
+}
+
+/// `n` in decimal, written at the end of `buf`.
+pub fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return &buf[i..];
+        }
+    }
+}
+
+impl Default for Line {
+    fn default() -> Self {
+        Line::new()
+    }
+}
+
+/// Writes everything, retrying short writes. Errors are dropped on purpose:
+/// with stderr closed or a broken pipe there is nowhere left to report them,
+/// and supervising the command matters more than the message.
+pub fn write_all(fd: BorrowedFd<'_>, mut bytes: &[u8]) {
+    while !bytes.is_empty() {
+        match rustix::io::write(fd, bytes) {
+            Ok(0) => return,
+            Ok(n) => bytes = &bytes[n.min(bytes.len())..],
+            Err(Errno::INTR) => {}
+            Err(_) => return,
+        }
+    }
+}
+
+pub fn stdin() -> BorrowedFd<'static> {
+    // SAFETY: fd 0 is only asked whether it is a terminal; pidone never
+    // closes it.
+    unsafe { BorrowedFd::borrow_raw(0) }
+}
+
+pub fn stdout() -> BorrowedFd<'static> {
+    // SAFETY: fd 1 is only ever used for writes that tolerate it being closed
+    // or anything else; pidone never closes it.
+    unsafe { BorrowedFd::borrow_raw(1) }
+}
+
+pub fn stderr() -> BorrowedFd<'static> {
+    // SAFETY: as for `stdout`.
+    unsafe { BorrowedFd::borrow_raw(2) }
+}
+
+/// The errors pidone can meet, with the words `strerror` uses for them.
+const ERRNO_TEXT: [(Errno, &[u8]); 20] = [
+    (Errno::PERM, b"Operation not permitted"),
+    (Errno::NOENT, b"No such file or directory"),
+    (Errno::SRCH, b"No such process"),
+    (Errno::INTR, b"Interrupted system call"),
+    (Errno::IO, b"Input/output error"),
+    (Errno::TOOBIG, b"Argument list too long"),
+    (Errno::NOEXEC, b"Exec format error"),
+    (Errno::CHILD, b"No child processes"),
+    (Errno::AGAIN, b"Resource temporarily unavailable"),
+    (Errno::NOMEM, b"Cannot allocate memory"),
+    (Errno::ACCESS, b"Permission denied"),
+    (Errno::NOTDIR, b"Not a directory"),
+    (Errno::ISDIR, b"Is a directory"),
+    (Errno::INVAL, b"Invalid argument"),
+    (Errno::MFILE, b"Too many open files"),
+    (Errno::NOTTY, b"Inappropriate ioctl for device"),
+    (Errno::TXTBSY, b"Text file busy"),
+    (Errno::NAMETOOLONG, b"File name too long"),
+    (Errno::NOSYS, b"Function not implemented"),
+    (Errno::LOOP, b"Too many levels of symbolic links"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(line: Line) -> std::string::String {
+        std::string::String::from_utf8(line.buf[..line.len].to_vec()).unwrap()
+    }
+
+    #[test]
+    fn builds_lines_without_fmt() {
+        let line = Line::new()
+            .text(b"cannot run ")
+            .quoted(b"foo")
+            .text(b": ")
+            .errno(Errno::NOENT);
+        assert_eq!(
+            text(line),
+            "pidone: cannot run 'foo': No such file or directory"
+        );
+        assert_eq!(text(Line::bare().number(0)), "0");
+        assert_eq!(text(Line::bare().number(u64::MAX)), "18446744073709551615");
+        assert_eq!(
+            text(Line::bare().errno(Errno::from_raw_os_error(200))),
+            "error 200"
+        );
+    }
+
+    #[test]
+    fn names_signals_and_statuses() {
+        let s = |n| Signal::parse(n).unwrap();
+        assert_eq!(text(Line::bare().signal(s(b"TERM"))), "SIGTERM");
+        assert_eq!(text(Line::bare().signal(s(b"RTMIN+3"))), "SIGRTMIN+3");
+        assert_eq!(text(Line::bare().signal(s(b"32"))), "SIG32");
+        assert_eq!(text(Line::bare().status(ExitStatus::Exited(3))), "exit 3");
+        assert_eq!(
+            text(Line::bare().status(ExitStatus::Killed(Signal::KILL))),
+            "signal 9"
+        );
+    }
+
+    #[test]
+    fn long_lines_are_cut_and_keep_room_for_the_newline() {
+        let line = Line::new().text(&[b'x'; 400]).number(12345);
+        assert_eq!(line.len, 255);
+    }
+}

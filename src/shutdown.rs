@@ -1,0 +1,251 @@
+//! The shutdown state machine: when to SIGTERM the leftovers, when to
+//! SIGKILL them, and when pidone may exit.
+//!
+//! Pure: the supervisor feeds it what happened and carries out what it says.
+
+use core::time::Duration;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Phase {
+    /// The command runs (or, with `--pause`, pidone waits for a stop signal).
+    Running,
+    /// `--wait`: the command has exited; the rest may finish on their own.
+    Lingering,
+    /// SIGTERM sent to everyone left; the grace period runs.
+    Draining,
+    /// The grace period is over: SIGKILL until nobody is left.
+    Killing,
+    Done,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Event {
+    /// A round of reaping finished. `reaped_any`: at least one process was
+    /// collected; `all_gone`: pidone has no child left at all.
+    Reaped {
+        command_exited: bool,
+        reaped_any: bool,
+        all_gone: bool,
+    },
+    /// A TERM, INT or QUIT (after rewriting) reached pidone.
+    StopRequested,
+    GraceExpired,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Action {
+    Nothing,
+    /// SIGTERM everyone left, arm the grace deadline, then reap.
+    Terminate,
+    /// SIGKILL everyone left, then reap.
+    Kill,
+    Exit,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Shutdown {
+    phase: Phase,
+    grace: Duration,
+    linger: bool,
+    /// `--pause`: a stop request ends pidone directly, there is no command.
+    pause: bool,
+}
+
+impl Shutdown {
+    pub fn new(grace: Duration, linger: bool, pause: bool) -> Shutdown {
+        Shutdown {
+            phase: Phase::Running,
+            grace,
+            linger,
+            pause,
+        }
+    }
+
+    pub fn phase(&self) -> Phase {
+        self.phase
+    }
+
+    pub fn on(&mut self, event: Event) -> Action {
+        use Event::*;
+        use Phase::*;
+        match (self.phase, event) {
+            (Done, _) => Action::Exit,
+            (
+                Running | Lingering | Draining | Killing,
+                Reaped {
+                    command_exited: true,
+                    all_gone: true,
+                    ..
+                },
+            ) => self.finish(),
+            (
+                Running,
+                Reaped {
+                    command_exited: true,
+                    ..
+                },
+            ) if self.linger => {
+                self.phase = Lingering;
+                Action::Nothing
+            }
+            (
+                Running,
+                Reaped {
+                    command_exited: true,
+                    ..
+                },
+            ) => self.begin(),
+            (Running, StopRequested) if self.pause => self.begin(),
+            (Lingering, StopRequested) => self.begin(),
+            (Lingering | Draining | Killing, Reaped { all_gone: true, .. }) => self.finish(),
+            // Something died, so orphans may have been handed to pidone
+            // since the last sweep: sweep again until nobody is left.
+            (
+                Killing,
+                Reaped {
+                    reaped_any: true, ..
+                },
+            ) => Action::Kill,
+            (Draining, GraceExpired) => {
+                self.phase = Killing;
+                Action::Kill
+            }
+            _ => Action::Nothing,
+        }
+    }
+
+    fn begin(&mut self) -> Action {
+        if self.grace.is_zero() {
+            self.phase = Phase::Killing;
+            Action::Kill
+        } else {
+            self.phase = Phase::Draining;
+            Action::Terminate
+        }
+    }
+
+    fn finish(&mut self) -> Action {
+        self.phase = Phase::Done;
+        Action::Exit
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Action::*;
+    use super::Event::*;
+    use super::*;
+
+    const GRACE: Duration = Duration::from_secs(5);
+
+    fn reaped(command_exited: bool, reaped_any: bool, all_gone: bool) -> Event {
+        Reaped {
+            command_exited,
+            reaped_any,
+            all_gone,
+        }
+    }
+
+    fn run(machine: &mut Shutdown, events: &[Event]) -> std::vec::Vec<Action> {
+        events.iter().map(|&e| machine.on(e)).collect()
+    }
+
+    #[test]
+    fn command_alone_exits_at_once() {
+        let mut m = Shutdown::new(GRACE, false, false);
+        assert_eq!(m.on(reaped(true, true, true)), Exit);
+    }
+
+    #[test]
+    fn leftovers_get_term_then_pidone_exits_when_they_are_gone() {
+        let mut m = Shutdown::new(GRACE, false, false);
+        assert_eq!(
+            run(
+                &mut m,
+                &[
+                    reaped(true, true, false),
+                    reaped(false, true, false),
+                    reaped(false, true, true)
+                ]
+            ),
+            [Terminate, Nothing, Exit]
+        );
+    }
+
+    #[test]
+    fn survivors_of_the_grace_period_are_killed_until_none_is_left() {
+        let mut m = Shutdown::new(GRACE, false, false);
+        assert_eq!(m.on(reaped(true, true, false)), Terminate);
+        assert_eq!(m.on(GraceExpired), Kill);
+        assert_eq!(m.phase(), Phase::Killing);
+        // Right after the sweep nothing has died yet: wait, do not spin.
+        assert_eq!(m.on(reaped(false, false, false)), Nothing);
+        assert_eq!(m.on(reaped(false, true, false)), Kill);
+        assert_eq!(m.on(reaped(false, true, true)), Exit);
+    }
+
+    #[test]
+    fn zero_grace_kills_at_once() {
+        let mut m = Shutdown::new(Duration::ZERO, false, false);
+        assert_eq!(m.on(reaped(true, true, false)), Kill);
+        assert_eq!(m.on(reaped(false, true, true)), Exit);
+    }
+
+    #[test]
+    fn stop_requests_while_the_command_runs_only_get_forwarded() {
+        let mut m = Shutdown::new(GRACE, false, false);
+        assert_eq!(m.on(StopRequested), Nothing);
+        assert_eq!(m.phase(), Phase::Running);
+        assert_eq!(m.on(reaped(false, true, false)), Nothing);
+        assert_eq!(m.on(reaped(true, true, false)), Terminate);
+    }
+
+    #[test]
+    fn lingering_waits_for_the_last_process_or_a_stop_request() {
+        let mut m = Shutdown::new(GRACE, true, false);
+        assert_eq!(m.on(reaped(true, true, false)), Nothing);
+        assert_eq!(m.phase(), Phase::Lingering);
+        assert_eq!(m.on(GraceExpired), Nothing);
+        assert_eq!(m.on(reaped(false, true, true)), Exit);
+
+        let mut m = Shutdown::new(GRACE, true, false);
+        assert_eq!(
+            run(
+                &mut m,
+                &[reaped(true, true, false), StopRequested, GraceExpired]
+            ),
+            [Nothing, Terminate, Kill]
+        );
+    }
+
+    #[test]
+    fn pause_runs_until_a_stop_request_then_shuts_down() {
+        let mut m = Shutdown::new(GRACE, false, true);
+        assert_eq!(m.on(reaped(false, true, true)), Nothing);
+        assert_eq!(m.on(StopRequested), Terminate);
+        assert_eq!(m.on(reaped(false, false, true)), Exit);
+    }
+
+    #[test]
+    fn a_second_stop_request_during_the_grace_period_changes_nothing() {
+        let mut m = Shutdown::new(GRACE, false, true);
+        assert_eq!(
+            run(&mut m, &[StopRequested, StopRequested]),
+            [Terminate, Nothing]
+        );
+        assert_eq!(m.phase(), Phase::Draining);
+    }
+
+    #[test]
+    fn a_late_deadline_after_everyone_left_is_harmless() {
+        let mut m = Shutdown::new(GRACE, false, false);
+        assert_eq!(
+            run(
+                &mut m,
+                &[reaped(true, true, false), reaped(false, true, true)]
+            ),
+            [Terminate, Exit]
+        );
+        assert_eq!(m.on(GraceExpired), Exit);
+    }
+}

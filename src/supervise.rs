@@ -1,0 +1,255 @@
+//! The main loop: wait for a signal, forward it or reap, and let the
+//! shutdown state machine say when to terminate, kill and exit.
+
+use rustix::process::{Pid, getppid, set_child_subreaper, set_parent_process_death_signal};
+use rustix::time::Timespec;
+
+use crate::args::Args;
+use crate::cli::{Config, ForwardTo};
+use crate::family::Family;
+use crate::out::{self, Line};
+use crate::reap::reap;
+use crate::shutdown::{Action, Event, Shutdown};
+use crate::signal::Signal;
+use crate::sigwait::{self, Wake};
+use crate::spawn::spawn;
+use crate::status::ExitStatus;
+
+struct Supervisor<'a> {
+    config: &'a Config,
+    family: Family,
+    /// The command's pid while it runs; `None` once reaped (its pid may then
+    /// belong to someone else) or with `--pause`.
+    command: Option<Pid>,
+    /// The command's process group; it outlives the command.
+    group: Option<Pid>,
+    status: Option<ExitStatus>,
+    shutdown: Shutdown,
+    deadline: Option<Timespec>,
+    named_survivors: bool,
+}
+
+/// Runs the command at argument `command` (or none, with `--pause`) until
+/// it and every process pidone is responsible for are gone; returns the
+/// exit code.
+pub fn run(config: &Config, args: &Args, command: Option<usize>) -> u8 {
+    sigwait::reset_dispositions();
+    let family = Family::new();
+    if !family.is_pid1() || config.subreaper {
+        // Orphans of our descendants come to us instead of to whoever
+        // started pidone, so they are reaped and shut down with the rest.
+        if let Err(e) = set_child_subreaper(Some(rustix::process::getpid())) {
+            Line::new()
+                .text(b"cannot become a child subreaper: ")
+                .errno(e)
+                .log(config.verbosity, out::WARN);
+        }
+    }
+    let parent = getppid();
+    if let Some(signal) = config.pdeathsig {
+        if let Err(e) = set_parent_process_death_signal(Some(signal.to_rustix())) {
+            Line::new()
+                .text(b"cannot set the parent-death signal: ")
+                .errno(e)
+                .to_stderr();
+            return 1;
+        }
+        // The parent may have died before the request took effect.
+        if getppid() != parent {
+            let _ = rustix::process::kill_process(rustix::process::getpid(), signal.to_rustix());
+        }
+    }
+    let child = match command.map(|index| spawn(args, index)) {
+        None => None,
+        Some(Ok(pid)) => Some(pid),
+        Some(Err(e)) => {
+            Line::new()
+                .text(b"cannot start the command: fork: ")
+                .errno(e)
+                .to_stderr();
+            return 1;
+        }
+    };
+    if let Some(pid) = child {
+        Line::new()
+            .text(b"started ")
+            .number(pid_number(pid))
+            .log(config.verbosity, out::INFO);
+    }
+    Supervisor {
+        config,
+        family,
+        command: child,
+        group: child,
+        status: None,
+        shutdown: Shutdown::new(config.grace, config.linger, child.is_none()),
+        deadline: None,
+        named_survivors: false,
+    }
+    .run()
+}
+
+impl Supervisor<'_> {
+    fn run(mut self) -> u8 {
+        loop {
+            let event = match sigwait::next(self.deadline) {
+                Ok(Wake::Timeout) => {
+                    self.deadline = None;
+                    Event::GraceExpired
+                }
+                Ok(Wake::Signal {
+                    signal: Signal::CHLD,
+                    ..
+                }) => self.reap(),
+                Ok(Wake::Signal {
+                    from_self: true, ..
+                }) => continue,
+                Ok(Wake::Signal { signal, .. }) => {
+                    let Some(signal) = self.config.rewrite.apply(signal) else {
+                        continue;
+                    };
+                    self.forward(signal);
+                    if !signal.asks_to_stop() {
+                        continue;
+                    }
+                    Event::StopRequested
+                }
+                Err(e) => {
+                    Line::new()
+                        .text(b"cannot wait for signals: ")
+                        .errno(e)
+                        .to_stderr();
+                    return 1;
+                }
+            };
+            if let Some(code) = self.handle(event) {
+                return code;
+            }
+        }
+    }
+
+    /// Feeds `event` to the state machine and carries out what it says,
+    /// reaping after each step, until it says nothing more.
+    fn handle(&mut self, mut event: Event) -> Option<u8> {
+        loop {
+            match self.shutdown.on(event) {
+                Action::Nothing => return None,
+                Action::Exit => return Some(self.exit_code()),
+                Action::Terminate => {
+                    Line::new()
+                        .text(b"sending SIGTERM to the remaining processes")
+                        .log(self.config.verbosity, out::INFO);
+                    self.signal_all(Signal::TERM);
+                    // Stopped processes must wake up to handle the SIGTERM.
+                    self.signal_all(Signal::CONT);
+                    self.deadline = Some(sigwait::after(sigwait::now(), self.config.grace));
+                }
+                Action::Kill => self.kill_survivors(),
+            }
+            event = self.reap();
+        }
+    }
+
+    fn forward(&self, signal: Signal) {
+        let verbosity = self.config.verbosity;
+        let result = match (self.config.forward_to, self.command, self.group) {
+            (ForwardTo::Child, Some(pid), _) => {
+                rustix::process::kill_process(pid, signal.to_rustix())
+            }
+            (ForwardTo::Group, _, Some(group)) => {
+                rustix::process::kill_process_group(group, signal.to_rustix())
+            }
+            (ForwardTo::All, _, _) => self.family.signal_all(signal, self.group),
+            // Nobody left to forward to: the command has exited.
+            _ => return,
+        };
+        match result {
+            Ok(()) | Err(rustix::io::Errno::SRCH) => {
+                Line::new()
+                    .text(b"forwarded ")
+                    .signal(signal)
+                    .log(verbosity, out::INFO);
+            }
+            Err(e) => Line::new()
+                .text(b"cannot forward ")
+                .signal(signal)
+                .text(b": ")
+                .errno(e)
+                .log(verbosity, out::WARN),
+        }
+    }
+
+    fn reap(&mut self) -> Event {
+        let verbosity = self.config.verbosity;
+        let log_zombies = self.config.log_zombies;
+        let round = reap(self.command, |pid, status| {
+            let level = if log_zombies { out::WARN } else { out::DEBUG };
+            Line::new()
+                .text(b"reaped zombie ")
+                .number(pid_number(pid))
+                .text(b" (")
+                .status(status)
+                .text(b")")
+                .log(verbosity, level);
+        });
+        if let Some(status) = round.command {
+            Line::new()
+                .text(b"command ended: ")
+                .status(status)
+                .log(verbosity, out::INFO);
+            self.status = Some(status);
+            self.command = None;
+        }
+        Event::Reaped {
+            command_exited: round.command.is_some(),
+            reaped_any: round.reaped_any,
+            all_gone: round.all_gone,
+        }
+    }
+
+    fn signal_all(&self, signal: Signal) {
+        if let Err(e) = self.family.signal_all(signal, self.group) {
+            Line::new()
+                .text(b"cannot send ")
+                .signal(signal)
+                .text(b" to the remaining processes: ")
+                .errno(e)
+                .to_stderr();
+        }
+    }
+
+    /// SIGKILLs everyone left. The first time, names each one: they are
+    /// what the grace period was not long enough for.
+    fn kill_survivors(&mut self) {
+        if !self.named_survivors {
+            self.named_survivors = true;
+            let verbosity = self.config.verbosity;
+            let named = self.family.each(|pid, stat| {
+                let killed = rustix::process::kill_process(pid, Signal::KILL.to_rustix()).is_ok();
+                if killed {
+                    Line::new()
+                        .text(b"grace period over: killed ")
+                        .number(pid_number(pid))
+                        .text(b" (")
+                        .text(stat.comm())
+                        .text(b")")
+                        .log(verbosity, out::WARN);
+                }
+            });
+            if named.is_err() {
+                Line::new()
+                    .text(b"grace period over: killing the remaining processes (no /proc to name them)")
+                    .log(verbosity, out::WARN);
+            }
+        }
+        self.signal_all(Signal::KILL);
+    }
+
+    fn exit_code(&self) -> u8 {
+        self.status.map_or(0, |s| self.config.remap.apply(s.code()))
+    }
+}
+
+fn pid_number(pid: Pid) -> u64 {
+    pid.as_raw_nonzero().get().unsigned_abs().into()
+}
