@@ -4,6 +4,7 @@
 //! signals them all at once with `kill(-1)`. As a subreaper it is every
 //! descendant, found by walking `/proc` up the parent links.
 
+use core::cell::Cell;
 use core::mem::MaybeUninit;
 
 use rustix::fd::{AsFd, OwnedFd};
@@ -16,8 +17,10 @@ use crate::signal::{self, Signal};
 pub struct Family {
     me: Pid,
     pid1: bool,
-    /// `/proc` is mounted and shows this PID namespace.
-    procfs: bool,
+    /// Whether `/proc` is mounted and shows this PID namespace; found out
+    /// the first time it is needed, which a command that leaves nobody
+    /// behind never makes happen.
+    procfs: Cell<Option<bool>>,
 }
 
 /// What `/proc/PID/stat` says about a process.
@@ -37,14 +40,10 @@ impl Stat {
 impl Family {
     pub fn new() -> Family {
         let me = getpid();
-        let procfs = match read_stat(None, b"self/stat\0") {
-            Ok((pid, _)) => pid == me.as_raw_nonzero().get(),
-            Err(_) => false,
-        };
         Family {
             me,
             pid1: me.is_init(),
-            procfs,
+            procfs: Cell::new(None),
         }
     }
 
@@ -52,8 +51,13 @@ impl Family {
         self.pid1
     }
 
-    pub fn sees_procfs(&self) -> bool {
-        self.procfs
+    fn sees_procfs(&self) -> bool {
+        let me = self.me.as_raw_nonzero().get();
+        let procfs = self.procfs.get().unwrap_or_else(
+            || matches!(read_stat(None, b"self/stat\0"), Ok((pid, _)) if pid == me),
+        );
+        self.procfs.set(Some(procfs));
+        procfs
     }
 
     /// Signals everyone pidone is responsible for. Without `/proc` a
@@ -63,7 +67,7 @@ impl Family {
         if self.pid1 {
             return broadcast(signal);
         }
-        if !self.procfs {
+        if !self.sees_procfs() {
             return match fallback_group {
                 Some(group) => ignore_gone(kill_process_group(group, signal.to_rustix())),
                 None => Ok(()),
@@ -76,7 +80,7 @@ impl Family {
 
     /// Calls `f` for each living process pidone is responsible for.
     pub fn each(&self, mut f: impl FnMut(Pid, &Stat)) -> io::Result<()> {
-        if !self.procfs {
+        if !self.sees_procfs() {
             return Err(Errno::NOENT);
         }
         let proc = open(

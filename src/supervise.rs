@@ -1,7 +1,11 @@
 //! The main loop: wait for a signal, forward it or reap, and let the
 //! shutdown state machine say when to terminate, kill and exit.
 
-use rustix::process::{Pid, getppid, set_child_subreaper, set_parent_process_death_signal};
+use rustix::io::Errno;
+use rustix::process::{
+    Pid, getpid, getppid, kill_process, kill_process_group, set_child_subreaper,
+    set_parent_process_death_signal,
+};
 use rustix::time::Timespec;
 
 use crate::args::Args;
@@ -38,27 +42,24 @@ pub fn run(config: &Config, args: &Args, command: Option<usize>) -> u8 {
     if !family.is_pid1() || config.subreaper {
         // Orphans of our descendants come to us instead of to whoever
         // started pidone, so they are reaped and shut down with the rest.
-        if let Err(e) = set_child_subreaper(Some(rustix::process::getpid())) {
+        if let Err(e) = set_child_subreaper(Some(getpid())) {
             Line::new()
                 .text(b"cannot become a child subreaper: ")
                 .errno(e)
                 .log(config.verbosity, out::WARN);
         }
     }
-    let parent = getppid();
-    if let Some(signal) = config.pdeathsig {
-        if let Err(e) = set_parent_process_death_signal(Some(signal.to_rustix())) {
+    let orphaned = match config.pdeathsig.map(watch_parent) {
+        Some(Err(e)) => {
             Line::new()
                 .text(b"cannot set the parent-death signal: ")
                 .errno(e)
                 .to_stderr();
             return 1;
         }
-        // The parent may have died before the request took effect.
-        if getppid() != parent {
-            let _ = rustix::process::kill_process(rustix::process::getpid(), signal.to_rustix());
-        }
-    }
+        Some(Ok(orphaned)) => orphaned,
+        None => None,
+    };
     let child = match command.map(|index| spawn(args, index)) {
         None => None,
         Some(Ok(pid)) => Some(pid),
@@ -76,7 +77,7 @@ pub fn run(config: &Config, args: &Args, command: Option<usize>) -> u8 {
             .number(pid_number(pid))
             .log(config.verbosity, out::INFO);
     }
-    Supervisor {
+    let mut supervisor = Supervisor {
         config,
         family,
         command: child,
@@ -85,35 +86,40 @@ pub fn run(config: &Config, args: &Args, command: Option<usize>) -> u8 {
         shutdown: Shutdown::new(config.grace, config.linger, child.is_none()),
         deadline: None,
         named_survivors: false,
+    };
+    if let Some(code) = orphaned.and_then(|signal| supervisor.received(signal)) {
+        return code;
     }
-    .run()
+    supervisor.run()
+}
+
+/// Asks for `signal` when the parent dies. Returns it at once if the parent
+/// died before the request took effect, since then it never comes.
+fn watch_parent(signal: Signal) -> rustix::io::Result<Option<Signal>> {
+    let parent = getppid();
+    set_parent_process_death_signal(Some(signal.to_rustix()))?;
+    Ok((getppid() != parent).then_some(signal))
 }
 
 impl Supervisor<'_> {
     fn run(mut self) -> u8 {
         loop {
-            let event = match sigwait::next(self.deadline) {
+            let code = match sigwait::next(self.deadline) {
                 Ok(Wake::Timeout) => {
                     self.deadline = None;
-                    Event::GraceExpired
+                    self.handle(Event::GraceExpired)
                 }
                 Ok(Wake::Signal {
                     signal: Signal::CHLD,
                     ..
-                }) => self.reap(),
+                }) => {
+                    let event = self.reap();
+                    self.handle(event)
+                }
                 Ok(Wake::Signal {
                     from_self: true, ..
-                }) => continue,
-                Ok(Wake::Signal { signal, .. }) => {
-                    let Some(signal) = self.config.rewrite.apply(signal) else {
-                        continue;
-                    };
-                    self.forward(signal);
-                    if !signal.asks_to_stop() {
-                        continue;
-                    }
-                    Event::StopRequested
-                }
+                }) => None,
+                Ok(Wake::Signal { signal, .. }) => self.received(signal),
                 Err(e) => {
                     Line::new()
                         .text(b"cannot wait for signals: ")
@@ -122,9 +128,21 @@ impl Supervisor<'_> {
                     return 1;
                 }
             };
-            if let Some(code) = self.handle(event) {
+            if let Some(code) = code {
                 return code;
             }
+        }
+    }
+
+    /// A signal for the command: rewrite it, forward it, and if it asks to
+    /// stop, tell the state machine.
+    fn received(&mut self, signal: Signal) -> Option<u8> {
+        let signal = self.config.rewrite.apply(signal)?;
+        self.forward(signal);
+        if signal.asks_to_stop() {
+            self.handle(Event::StopRequested)
+        } else {
+            None
         }
     }
 
@@ -153,18 +171,14 @@ impl Supervisor<'_> {
     fn forward(&self, signal: Signal) {
         let verbosity = self.config.verbosity;
         let result = match (self.config.forward_to, self.command, self.group) {
-            (ForwardTo::Child, Some(pid), _) => {
-                rustix::process::kill_process(pid, signal.to_rustix())
-            }
-            (ForwardTo::Group, _, Some(group)) => {
-                rustix::process::kill_process_group(group, signal.to_rustix())
-            }
+            (ForwardTo::Child, Some(pid), _) => kill_process(pid, signal.to_rustix()),
+            (ForwardTo::Group, _, Some(group)) => kill_process_group(group, signal.to_rustix()),
             (ForwardTo::All, _, _) => self.family.signal_all(signal, self.group),
             // Nobody left to forward to: the command has exited.
             _ => return,
         };
         match result {
-            Ok(()) | Err(rustix::io::Errno::SRCH) => {
+            Ok(()) | Err(Errno::SRCH) => {
                 Line::new()
                     .text(b"forwarded ")
                     .signal(signal)
@@ -181,9 +195,12 @@ impl Supervisor<'_> {
 
     fn reap(&mut self) -> Event {
         let verbosity = self.config.verbosity;
-        let log_zombies = self.config.log_zombies;
+        let level = if self.config.log_zombies {
+            out::WARN
+        } else {
+            out::DEBUG
+        };
         let round = reap(self.command, |pid, status| {
-            let level = if log_zombies { out::WARN } else { out::DEBUG };
             Line::new()
                 .text(b"reaped zombie ")
                 .number(pid_number(pid))
@@ -225,8 +242,7 @@ impl Supervisor<'_> {
             self.named_survivors = true;
             let verbosity = self.config.verbosity;
             let named = self.family.each(|pid, stat| {
-                let killed = rustix::process::kill_process(pid, Signal::KILL.to_rustix()).is_ok();
-                if killed {
+                if kill_process(pid, Signal::KILL.to_rustix()).is_ok() {
                     Line::new()
                         .text(b"grace period over: killed ")
                         .number(pid_number(pid))
