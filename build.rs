@@ -6,6 +6,8 @@ fn main() {
     let dir = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default();
     println!("cargo:rustc-link-arg-bin=pidone=-Wl,--no-eh-frame-hdr");
     println!("cargo:rustc-link-arg-bin=pidone={dir}/link-discard.ld");
+    println!("cargo:rustc-link-arg-bin=pidone=-Wl,--icf=all");
+    println!("cargo:rustc-link-arg-bin=pidone=-Wl,-z,norelro");
     println!("cargo:rerun-if-changed=link-discard.ld");
     println!("cargo:rerun-if-changed=build.rs");
 }

@@ -1,21 +1,22 @@
-//! The process's own argv and envp, read in place: pidone never copies them,
-//! and hands the command's part of argv to `execve` as it is.
+//! The process's own argv and envp, read in place: pidone never copies
+//! them, and hands the command's part of argv to `execve` as it is.
 
 use core::ffi::CStr;
 
 pub struct Args {
     argc: usize,
-    argv: *const *const u8,
-    envp: *const *const u8,
+    argv: *mut *const u8,
+    envp: *mut *const u8,
 }
 
 impl Args {
     /// # Safety
     /// `argv` must point to `argc` valid NUL-terminated strings followed by a
     /// null pointer, and `envp` to NUL-terminated strings ended by a null
-    /// pointer, all alive and unchanged for the rest of the process: what
-    /// the kernel puts on the initial stack.
-    pub unsafe fn new(argc: usize, argv: *const *const u8, envp: *const *const u8) -> Args {
+    /// pointer, both arrays writable, all alive for the rest of the process
+    /// and changed only through this `Args`: what the kernel puts on the
+    /// initial stack.
+    pub unsafe fn new(argc: usize, argv: *mut *const u8, envp: *mut *const u8) -> Args {
         Args { argc, argv, envp }
     }
 
@@ -32,36 +33,71 @@ impl Args {
     }
 
     /// The arguments after the program's name.
-    pub fn options(&self) -> impl Iterator<Item = &'static [u8]> + '_ {
+    pub fn options(&self) -> impl Iterator<Item = &'static [u8]> + Clone + '_ {
         (1..self.argc)
             .filter_map(|i| self.get(i))
             .map(CStr::to_bytes)
     }
 
+    /// Reorders the arguments after the program's name, as GNU getopt does.
+    pub fn permute(&mut self, takes_value: fn(&[u8]) -> bool) {
+        if self.argc < 2 {
+            return;
+        }
+        // SAFETY: argv[1..argc] are `argc - 1` initialised pointers in a
+        // writable array that nothing else borrows while this runs.
+        let tail = unsafe { core::slice::from_raw_parts_mut(self.argv.add(1), self.argc - 1) };
+        crate::personality::permute(tail, |ptr| Self::string(ptr).to_bytes(), takes_value);
+    }
+
     /// The tail of argv starting at argument `i`, still null-terminated.
     pub fn argv_from(&self, i: usize) -> *const *const u8 {
-        self.argv.wrapping_add(i.min(self.argc))
+        self.argv.wrapping_add(i.min(self.argc)).cast_const()
     }
 
     pub fn envp(&self) -> *const *const u8 {
-        self.envp
+        self.envp.cast_const()
     }
 
     /// The value of environment variable `name`.
     pub fn env(&self, name: &[u8]) -> Option<&'static [u8]> {
-        let mut entry = self.envp;
+        let slot = self.env_slot(name)?;
+        // SAFETY: `env_slot` returns a slot holding a non-null string.
+        let var = Self::string(unsafe { *slot }).to_bytes();
+        Some(&var[name.len() + 1..])
+    }
+
+    /// Makes `entry` (`NAME=value`) the environment entry for `name`, if
+    /// there is one.
+    ///
+    /// # Safety
+    /// `entry` must stay alive and unchanged until the process execs or
+    /// exits; meant for the forked child right before `execve`.
+    pub unsafe fn replace_env(&self, name: &[u8], entry: &CStr) {
+        if let Some(slot) = self.env_slot(name) {
+            // SAFETY: the slot is inside the writable envp array; the caller
+            // keeps `entry` alive for as long as the array is used.
+            unsafe { *slot = entry.as_ptr().cast() };
+        }
+    }
+
+    fn env_slot(&self, name: &[u8]) -> Option<*mut *const u8> {
+        let mut slot = self.envp;
         loop {
-            // SAFETY: `entry` walks the envp array up to its null terminator.
-            let ptr = unsafe { *entry };
+            // SAFETY: `slot` walks the envp array up to its null terminator.
+            let ptr = unsafe { *slot };
             if ptr.is_null() {
                 return None;
             }
             let var = Self::string(ptr).to_bytes();
-            if let Some(value) = var.strip_prefix(name).and_then(|v| v.strip_prefix(b"=")) {
-                return Some(value);
+            if var
+                .strip_prefix(name)
+                .is_some_and(|rest| rest.first() == Some(&b'='))
+            {
+                return Some(slot);
             }
             // SAFETY: `ptr` was not the terminator, so the next slot exists.
-            entry = unsafe { entry.add(1) };
+            slot = unsafe { slot.add(1) };
         }
     }
 }

@@ -20,15 +20,67 @@ pub enum ForwardTo {
     All,
 }
 
+/// What happens to the other processes when the command exits.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum AfterCommand {
+    /// SIGTERM to everyone left, the grace period, SIGKILL; pidone exits
+    /// when nobody is left.
+    ShutDown,
+    /// `--wait`: they run until they exit on their own.
+    Linger,
+    /// tini and catatonit: pidone exits at once (as PID 1, the kernel then
+    /// kills the rest).
+    Exit,
+    /// dumb-init: SIGTERM, rewritten and forwarded like a received one,
+    /// then exit at once.
+    TermThenExit,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Subreaper {
+    /// Register unless PID 1; warn if the kernel refuses.
+    Auto,
+    /// Register unless PID 1; give up if the kernel refuses (catatonit,
+    /// tini -s).
+    Required,
+    /// Do not register; `warn`: say so when not PID 1 (tini).
+    Off { warn: bool },
+}
+
+/// How the command is set apart from pidone.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Isolation {
+    /// Its own process group, and the terminal's foreground if any.
+    Group,
+    /// Its own session, with the terminal as its controlling terminal
+    /// (dumb-init).
+    Session,
+    /// pidone's own process group (dumb-init's single-child mode).
+    Shared,
+}
+
+/// The exit code when the command cannot be executed.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ExecCodes {
+    /// 127 not found, 126 anything else, as shells do.
+    Shell,
+    /// 127 for ENOENT, 126 for EACCES, 1 for anything else.
+    Tini,
+    Always(u8),
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
     pub forward_to: ForwardTo,
     pub rewrite: Rewrite,
     pub remap: Remap,
     pub grace: Duration,
-    /// `--wait`: after the command exits, let the others finish on their own.
-    pub linger: bool,
-    pub subreaper: bool,
+    pub after_command: AfterCommand,
+    pub subreaper: Subreaper,
+    pub isolation: Isolation,
+    pub exec_codes: ExecCodes,
+    /// dumb-init: after forwarding SIGTSTP, SIGTTIN or SIGTTOU, stop too.
+    pub suspend_with_command: bool,
     pub pdeathsig: Option<Signal>,
     /// 0 quiet, 1 warnings (default), 2 info, 3 debug.
     pub verbosity: u8,
@@ -44,8 +96,11 @@ impl Default for Config {
             rewrite: Rewrite::default(),
             remap: Remap::default(),
             grace: DEFAULT_GRACE,
-            linger: false,
-            subreaper: false,
+            after_command: AfterCommand::ShutDown,
+            subreaper: Subreaper::Auto,
+            isolation: Isolation::Group,
+            exec_codes: ExecCodes::Shell,
+            suspend_with_command: false,
             pdeathsig: None,
             verbosity: 1,
             log_zombies: false,
@@ -61,23 +116,134 @@ pub enum Request {
         config: Config,
         command: Option<usize>,
     },
-    Help,
-    Version,
-    License,
+    /// Print this and exit 0.
+    Show(Text),
 }
 
-/// `pidone: {problem} '{value}'`, followed by a pointer to `--help`.
+/// Help, version or license text. A piece equal to `PROGRAM` stands for
+/// the name pidone was called by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Text {
+    pub pieces: &'static [&'static [u8]],
+    pub to_stderr: bool,
+}
+
+pub const PROGRAM: &[u8] = b"\0program";
+
+/// `{problem} '{value}'`, followed by a pointer to the help.
 #[derive(Debug, PartialEq, Eq)]
 pub struct UsageError<'a> {
     pub problem: &'static str,
     pub value: &'a [u8],
 }
 
-fn usage<'a, T>(problem: &'static str, value: &'a [u8]) -> Result<T, UsageError<'a>> {
+pub fn usage<'a, T>(problem: &'static str, value: &'a [u8]) -> Result<T, UsageError<'a>> {
     Err(UsageError { problem, value })
 }
 
-/// Parses the arguments after the program name; `env` looks up a variable.
+/// Options as getopt reads them: `-abc` clusters, `-pVALUE` or `-p VALUE`,
+/// `--name=VALUE` or `--name VALUE`, `--` ends them, and so does the first
+/// argument that is not an option (the command).
+pub struct Getopt<'a, I> {
+    args: core::iter::Enumerate<I>,
+    takes_value: fn(&[u8]) -> bool,
+    cluster: Cluster<'a>,
+    /// The argument the current option came from, for error messages.
+    arg: &'a [u8],
+    command: Option<(usize, &'a [u8])>,
+}
+
+/// One option: its name (without dashes), its value if it takes one, and
+/// the whole argument it came from.
+pub type Opt<'a> = (&'a [u8], Option<&'a [u8]>, &'a [u8]);
+
+impl<'a, I: Iterator<Item = &'a [u8]>> Getopt<'a, I> {
+    pub fn new(args: I, takes_value: fn(&[u8]) -> bool) -> Self {
+        Getopt {
+            args: args.enumerate(),
+            takes_value,
+            cluster: Cluster::Done,
+            arg: b"",
+            command: None,
+        }
+    }
+
+    /// Where the command starts, and its name, once options are over.
+    pub fn command(&self) -> Option<(usize, &'a [u8])> {
+        self.command
+    }
+}
+
+impl<'a, I: Iterator<Item = &'a [u8]>> Iterator for Getopt<'a, I> {
+    type Item = Result<Opt<'a>, UsageError<'a>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (name, attached, long) = loop {
+            if let Some(option) = self.cluster.next_option(self.takes_value) {
+                break option;
+            }
+            let (index, arg) = self.args.next()?;
+            self.arg = arg;
+            self.cluster = match arg {
+                b"--" => {
+                    self.command = self.args.next();
+                    return None;
+                }
+                [b'-', b'-', long @ ..] => Cluster::Long(long),
+                [b'-', short @ ..] if !short.is_empty() => Cluster::Short(short),
+                _ => {
+                    self.command = Some((index, arg));
+                    return None;
+                }
+            };
+        };
+        let value = match (attached, (self.takes_value)(name)) {
+            (None, true) => match self.args.next() {
+                Some((_, value)) => Some(value),
+                None => return Some(usage("missing value for", name)),
+            },
+            (Some(_), false) if long => return Some(usage("unexpected value in", self.arg)),
+            (value, _) => value,
+        };
+        Some(Ok((name, value, self.arg)))
+    }
+}
+
+/// An option in a cluster: name, attached value, and whether it was long.
+type ClusterOpt<'a> = (&'a [u8], Option<&'a [u8]>, bool);
+
+/// The rest of one argument that starts with `-`.
+enum Cluster<'a> {
+    Short(&'a [u8]),
+    Long(&'a [u8]),
+    Done,
+}
+
+impl<'a> Cluster<'a> {
+    /// The next option as (name, attached value, long?).
+    fn next_option(&mut self, takes_value: fn(&[u8]) -> bool) -> Option<ClusterOpt<'a>> {
+        match core::mem::replace(self, Cluster::Done) {
+            Cluster::Done => None,
+            Cluster::Long(text) => Some(match text.iter().position(|&b| b == b'=') {
+                Some(eq) => (&text[..eq], Some(&text[eq + 1..]), true),
+                None => (text, None, true),
+            }),
+            Cluster::Short(text) => {
+                let (name, rest) = text.split_at(1);
+                if rest.is_empty() {
+                    Some((name, None, false))
+                } else if takes_value(name) {
+                    Some((name, Some(rest), false))
+                } else {
+                    *self = Cluster::Short(rest);
+                    Some((name, None, false))
+                }
+            }
+        }
+    }
+}
+
+/// pidone's own command line.
 pub fn parse<'a>(
     args: impl IntoIterator<Item = &'a [u8]>,
     env: impl Fn(&[u8]) -> Option<&'a [u8]>,
@@ -85,67 +251,39 @@ pub fn parse<'a>(
     let mut config = Config::default();
     let (mut grace, mut forward_to, mut verbosity) = (None, None, None);
     let mut pause = false;
-    let mut command = None;
-    let mut args = args.into_iter().enumerate();
-
-    while let Some((index, arg)) = args.next() {
-        let mut cluster = match arg {
-            b"--" => {
-                command = args.next();
-                break;
+    let mut linger = false;
+    let mut options = Getopt::new(args.into_iter(), takes_value);
+    for option in options.by_ref() {
+        let (name, value, arg) = option?;
+        let value = value.unwrap_or_default();
+        match name {
+            // Registering is automatic unless pidone is PID 1, where it
+            // changes nothing: accepted for tini's sake.
+            b"s" | b"subreaper" => {}
+            b"p" | b"pdeathsig" => config.pdeathsig = Some(parse_signal(value)?),
+            b"forward-to" => forward_to = Some(parse_target(value, "invalid --forward-to")?),
+            b"g" => forward_to = Some(ForwardTo::Group),
+            b"r" | b"rewrite" => {
+                let (from, to) = parse_rewrite(value)?;
+                config.rewrite.set(from, to);
             }
-            [b'-', b'-', long @ ..] => Opt::Long(long),
-            [b'-', short @ ..] if !short.is_empty() => Opt::Short(short),
-            _ => {
-                command = Some((index, arg));
-                break;
-            }
-        };
-        let long = matches!(cluster, Opt::Long(_));
-        // Each short option in a cluster like `-vvw` or `-pTERM`, or the
-        // one long option, as (name, attached value).
-        while let Some((name, attached)) = cluster.next_option() {
-            if long && attached.is_some() && !takes_value(name) {
-                // `--wait=yes`: a value given to an option that takes none.
-                return usage("unexpected value in", arg);
-            }
-            let mut value = || match attached {
-                Some(v) => Ok(v),
-                None => match args.next() {
-                    Some((_, v)) => Ok(v),
-                    None => usage("missing value for", name),
-                },
-            };
-            match name {
-                b"s" | b"subreaper" => config.subreaper = true,
-                b"p" | b"pdeathsig" => config.pdeathsig = Some(parse_signal(value()?)?),
-                b"forward-to" => forward_to = Some(parse_target(value()?, "invalid --forward-to")?),
-                b"g" => forward_to = Some(ForwardTo::Group),
-                b"r" | b"rewrite" => {
-                    let (from, to) = parse_rewrite(value()?)?;
-                    config.rewrite.set(from, to);
-                }
-                b"e" | b"remap-exit" => config.remap.insert(parse_code(value()?)?),
-                b"grace" => grace = Some(parse_grace(value()?, "invalid --grace")?),
-                b"wait" => config.linger = true,
-                b"P" | b"pause" => pause = true,
-                b"v" | b"verbose" => verbosity = Some(verbosity.unwrap_or(1u8).saturating_add(1)),
-                b"q" | b"quiet" => verbosity = Some(0),
-                b"w" => config.log_zombies = true,
-                b"h" | b"help" => return Ok(Request::Help),
-                b"V" | b"version" => return Ok(Request::Version),
-                b"l" | b"license" => return Ok(Request::License),
-                _ => return usage("unknown option", arg),
-            }
+            b"e" | b"remap-exit" => config.remap.insert(parse_code(value)?),
+            b"grace" => grace = Some(parse_grace(value, "invalid --grace")?),
+            b"wait" => linger = true,
+            b"P" | b"pause" => pause = true,
+            b"v" | b"verbose" => verbosity = Some(verbosity.unwrap_or(1u8).saturating_add(1)),
+            b"q" | b"quiet" => verbosity = Some(0),
+            b"w" => config.log_zombies = true,
+            b"h" | b"help" => return Ok(Request::Show(HELP)),
+            b"V" | b"version" => return Ok(Request::Show(VERSION)),
+            b"l" | b"license" => return Ok(Request::Show(LICENSE)),
+            _ => return usage("unknown option", arg),
         }
     }
-
-    let command = match (pause, command) {
-        (true, Some((_, name))) => return usage("--pause takes no command, got", name),
-        (false, None) => return usage("missing command", b""),
-        (_, command) => command.map(|(index, _)| index),
-    };
-
+    let command = check_command(pause, options.command())?;
+    if linger {
+        config.after_command = AfterCommand::Linger;
+    }
     config.grace = match (grace, env(b"PIDONE_GRACE")) {
         (Some(g), _) => g,
         (None, Some(v)) => parse_grace(v, "invalid PIDONE_GRACE")?,
@@ -164,52 +302,46 @@ pub fn parse<'a>(
         },
         (None, None) => 1,
     };
-    if matches!(env(b"PIDONE_SUBREAPER"), Some(v) if !v.is_empty() && v != b"0") {
-        config.subreaper = true;
-    }
     Ok(Request::Supervise { config, command })
 }
 
-fn takes_value(name: &[u8]) -> bool {
+pub fn takes_value(name: &[u8]) -> bool {
     matches!(
         name,
-        b"pdeathsig" | b"forward-to" | b"rewrite" | b"remap-exit" | b"grace"
+        b"p" | b"r" | b"e" | b"pdeathsig" | b"forward-to" | b"rewrite" | b"remap-exit" | b"grace"
     )
 }
 
-/// One argument that starts with `-`: a cluster of short options or one
-/// long option, consumed one option at a time.
-enum Opt<'a> {
-    Short(&'a [u8]),
-    Long(&'a [u8]),
-    Empty,
-}
-
-impl<'a> Opt<'a> {
-    fn next_option(&mut self) -> Option<(&'a [u8], Option<&'a [u8]>)> {
-        match core::mem::replace(self, Opt::Empty) {
-            Opt::Empty => None,
-            Opt::Long(text) => Some(match text.iter().position(|&b| b == b'=') {
-                Some(eq) => (&text[..eq], Some(&text[eq + 1..])),
-                None => (text, None),
-            }),
-            Opt::Short(text) => {
-                let (name, rest) = text.split_at(1);
-                let takes_value = matches!(name, b"p" | b"r" | b"e");
-                if takes_value {
-                    Some((name, (!rest.is_empty()).then_some(rest)))
-                } else {
-                    if !rest.is_empty() {
-                        *self = Opt::Short(rest);
-                    }
-                    Some((name, None))
-                }
-            }
-        }
+/// A command is required, except in pause mode, where none is allowed.
+pub fn check_command(
+    pause: bool,
+    command: Option<(usize, &[u8])>,
+) -> Result<Option<usize>, UsageError<'_>> {
+    match (pause, command) {
+        (true, Some((_, name))) => usage("--pause takes no command, got", name),
+        (false, None) => usage("missing command", b""),
+        (_, command) => Ok(command.map(|(index, _)| index)),
     }
 }
 
-fn parse_signal(text: &[u8]) -> Result<Signal, UsageError<'_>> {
+/// Under another program's name, `PIDONE_GRACE` still turns on pidone's
+/// graceful shutdown, and `PIDONE_SUBREAPER` registration as subreaper.
+pub fn pidone_overrides<'a>(
+    config: &mut Config,
+    env: impl Fn(&[u8]) -> Option<&'a [u8]>,
+) -> Result<(), UsageError<'a>> {
+    if let Some(value) = env(b"PIDONE_GRACE") {
+        config.grace = parse_grace(value, "invalid PIDONE_GRACE")?;
+        config.after_command = AfterCommand::ShutDown;
+    }
+    let asked = matches!(env(b"PIDONE_SUBREAPER"), Some(v) if !v.is_empty() && v != b"0");
+    if asked && matches!(config.subreaper, Subreaper::Off { .. }) {
+        config.subreaper = Subreaper::Auto;
+    }
+    Ok(())
+}
+
+pub fn parse_signal(text: &[u8]) -> Result<Signal, UsageError<'_>> {
     Signal::parse(text).map_or_else(|| usage("invalid signal", text), Ok)
 }
 
@@ -226,7 +358,7 @@ fn parse_grace<'a>(text: &'a [u8], problem: &'static str) -> Result<Duration, Us
     duration::parse(text).map_or_else(|| usage(problem, text), Ok)
 }
 
-fn parse_code(text: &[u8]) -> Result<u8, UsageError<'_>> {
+pub fn parse_code(text: &[u8]) -> Result<u8, UsageError<'_>> {
     match signal::parse_number(text) {
         Some(n) if n <= 255 => Ok(n as u8),
         _ => usage("invalid exit code", text),
@@ -250,7 +382,8 @@ fn parse_rewrite(text: &[u8]) -> Result<(Signal, Option<Signal>), UsageError<'_>
     Ok((from, to))
 }
 
-pub const HELP: &[u8] = b"\
+pub const HELP: Text = Text {
+    pieces: &[b"\
 Usage: pidone [OPTIONS] [--] COMMAND [ARG...]
        pidone --pause [OPTIONS]
 
@@ -279,13 +412,23 @@ Environment: PIDONE_GRACE, PIDONE_FORWARD_TO, PIDONE_VERBOSITY (0-3),
 PIDONE_SUBREAPER; a flag wins over its variable.
 Exit status: COMMAND's; 128+N if it died of signal N; 2 usage error;
 126 cannot execute; 127 not found.
-";
+"],
+    to_stderr: false,
+};
 
-pub const LICENSE: &[u8] = b"\
+pub const VERSION: Text = Text {
+    pieces: &[concat!("pidone ", env!("CARGO_PKG_VERSION"), "\n").as_bytes()],
+    to_stderr: false,
+};
+
+pub const LICENSE: Text = Text {
+    pieces: &[b"\
 pidone is licensed under the MIT license or the Apache License 2.0, at your
 option (SPDX: MIT OR Apache-2.0). Copyright the pidone authors.
 The full texts are in LICENSE-MIT and LICENSE-APACHE in the source.
-";
+"],
+    to_stderr: false,
+};
 
 #[cfg(test)]
 mod tests {
@@ -358,7 +501,8 @@ mod tests {
             "cmd",
         ]);
         assert_eq!(command, Some(17));
-        assert!(c.subreaper && c.linger && c.log_zombies);
+        assert_eq!(c.after_command, AfterCommand::Linger);
+        assert!(c.log_zombies);
         assert_eq!(c.pdeathsig, Some(Signal::HUP));
         assert_eq!(c.forward_to, ForwardTo::All);
         assert_eq!(c.rewrite.apply(Signal::TERM), Some(Signal::QUIT));
@@ -405,12 +549,15 @@ mod tests {
 
     #[test]
     fn help_version_license() {
-        assert_eq!(parse_with(&["-h"], &[]), Ok(Request::Help));
-        assert_eq!(parse_with(&["--help", "--bogus"], &[]), Ok(Request::Help));
-        assert_eq!(parse_with(&["-V"], &[]), Ok(Request::Version));
-        assert_eq!(parse_with(&["--version"], &[]), Ok(Request::Version));
-        assert_eq!(parse_with(&["-l"], &[]), Ok(Request::License));
-        assert_eq!(parse_with(&["--license"], &[]), Ok(Request::License));
+        assert_eq!(parse_with(&["-h"], &[]), Ok(Request::Show(HELP)));
+        assert_eq!(
+            parse_with(&["--help", "--bogus"], &[]),
+            Ok(Request::Show(HELP))
+        );
+        assert_eq!(parse_with(&["-V"], &[]), Ok(Request::Show(VERSION)));
+        assert_eq!(parse_with(&["--version"], &[]), Ok(Request::Show(VERSION)));
+        assert_eq!(parse_with(&["-l"], &[]), Ok(Request::Show(LICENSE)));
+        assert_eq!(parse_with(&["--license"], &[]), Ok(Request::Show(LICENSE)));
     }
 
     #[test]
@@ -427,7 +574,7 @@ mod tests {
         assert_eq!(c.grace, Duration::from_secs(120));
         assert_eq!(c.forward_to, ForwardTo::Group);
         assert_eq!(c.verbosity, 3);
-        assert!(c.subreaper);
+        assert_eq!(c.subreaper, Subreaper::Auto);
         let Ok(Request::Supervise { config: c, .. }) =
             parse_with(&["--grace", "1", "--forward-to", "all", "-q", "x"], &env)
         else {
@@ -436,14 +583,6 @@ mod tests {
         assert_eq!(c.grace, Duration::from_secs(1));
         assert_eq!(c.forward_to, ForwardTo::All);
         assert_eq!(c.verbosity, 0);
-        for off in ["", "0"] {
-            let Ok(Request::Supervise { config: c, .. }) =
-                parse_with(&["x"], &[("PIDONE_SUBREAPER", off)])
-            else {
-                panic!()
-            };
-            assert!(!c.subreaper);
-        }
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod cli;
 pub mod duration;
 pub mod family;
 pub mod out;
+pub mod personality;
 pub mod reap;
 pub mod shutdown;
 pub mod signal;
@@ -22,13 +23,14 @@ pub mod status;
 pub mod supervise;
 
 use args::Args;
-use cli::Request;
+use cli::{PROGRAM, Request, Text};
 use out::Line;
+use personality::{Personality, basename};
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// pidone's whole life; returns its exit code.
-pub fn main(args: &Args) -> u8 {
+pub fn main(args: &mut Args) -> u8 {
     // Before anything else, so that no signal can take its default action
     // on pidone, nor be lost, while it starts up.
     if let Err(e) = sigwait::block_all() {
@@ -38,16 +40,22 @@ pub fn main(args: &Args) -> u8 {
             .to_stderr();
         return 1;
     }
-    match cli::parse(args.options(), |name| args.env(name)) {
+    let name = args
+        .get(0)
+        .map_or(b"pidone".as_slice(), |n| basename(n.to_bytes()));
+    let personality = Personality::from_name(name);
+    if personality.permutes() {
+        args.permute(personality.takes_value());
+    }
+    match personality.parse(args.options(), |name| args.env(name)) {
         Ok(Request::Supervise { config, command }) => {
             // Indices from `parse` do not count the program's name.
             supervise::run(&config, args, command.map(|i| i + 1))
         }
-        Ok(Request::Help) => print(cli::HELP),
-        Ok(Request::Version) => {
-            print(concat!("pidone ", env!("CARGO_PKG_VERSION"), "\n").as_bytes())
+        Ok(Request::Show(text)) => {
+            show(text, name);
+            0
         }
-        Ok(Request::License) => print(cli::LICENSE),
         Err(e) => {
             let line = Line::new().text(e.problem.as_bytes());
             let line = if e.value.is_empty() {
@@ -55,13 +63,24 @@ pub fn main(args: &Args) -> u8 {
             } else {
                 line.text(b" ").quoted(e.value)
             };
-            line.text(b" (see 'pidone --help')").to_stderr();
-            2
+            line.text(b" (see '")
+                .text(name)
+                .text(b" ")
+                .text(personality.help_option())
+                .text(b"')")
+                .to_stderr();
+            personality.usage_exit_code()
         }
     }
 }
 
-fn print(text: &[u8]) -> u8 {
-    out::write_all(out::stdout(), text);
-    0
+fn show(text: Text, name: &[u8]) {
+    let fd = if text.to_stderr {
+        out::stderr()
+    } else {
+        out::stdout()
+    };
+    for &piece in text.pieces {
+        out::write_all(fd, if piece == PROGRAM { name } else { piece });
+    }
 }

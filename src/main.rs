@@ -17,10 +17,8 @@ use origin as _;
 unsafe fn origin_main(argc: usize, argv: *mut *mut u8, envp: *mut *mut u8) -> i32 {
     // SAFETY: origin passes the argv and envp the kernel put on the initial
     // stack, which is what `Args::new` asks for.
-    let args = unsafe {
-        pidone::args::Args::new(argc, argv.cast_const().cast(), envp.cast_const().cast())
-    };
-    pidone::main(&args).into()
+    let mut args = unsafe { pidone::args::Args::new(argc, argv.cast(), envp.cast()) };
+    pidone::main(&mut args).into()
 }
 
 #[cfg(not(test))]

@@ -5,6 +5,8 @@
 
 use core::time::Duration;
 
+use crate::cli::AfterCommand;
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Phase {
     /// The command runs (or, with `--pause`, pidone waits for a stop signal).
@@ -46,17 +48,17 @@ pub enum Action {
 pub struct Shutdown {
     phase: Phase,
     grace: Duration,
-    linger: bool,
-    /// `--pause`: a stop request ends pidone directly, there is no command.
+    after: AfterCommand,
+    /// `--pause`: there is no command, and a stop request starts the end.
     pause: bool,
 }
 
 impl Shutdown {
-    pub fn new(grace: Duration, linger: bool, pause: bool) -> Shutdown {
+    pub fn new(grace: Duration, after: AfterCommand, pause: bool) -> Shutdown {
         Shutdown {
             phase: Phase::Running,
             grace,
-            linger,
+            after,
             pause,
         }
     }
@@ -66,61 +68,56 @@ impl Shutdown {
     }
 
     pub fn on(&mut self, event: Event) -> Action {
-        use Event::*;
         use Phase::*;
-        match (self.phase, event) {
-            (Done, _) => Action::Exit,
-            (
-                Running | Lingering | Draining | Killing,
-                Reaped {
-                    command_exited: true,
-                    all_gone: true,
-                    ..
-                },
-            ) => self.finish(),
-            (
-                Running,
-                Reaped {
-                    command_exited: true,
-                    ..
-                },
-            ) if self.linger => {
-                self.phase = Lingering;
-                Action::Nothing
-            }
-            (
-                Running,
-                Reaped {
-                    command_exited: true,
-                    ..
-                },
-            ) => self.begin(),
-            (Running, StopRequested) if self.pause => self.begin(),
-            (Lingering, StopRequested) => self.begin(),
-            (Lingering | Draining | Killing, Reaped { all_gone: true, .. }) => self.finish(),
-            // Something died, so orphans may have been handed to pidone
-            // since the last sweep: sweep again until nobody is left.
-            (
-                Killing,
-                Reaped {
-                    reaped_any: true, ..
-                },
-            ) => Action::Kill,
-            (Draining, GraceExpired) => {
-                self.phase = Killing;
-                Action::Kill
-            }
-            _ => Action::Nothing,
+        if self.phase == Done {
+            return Action::Exit;
+        }
+        match event {
+            Event::Reaped {
+                command_exited,
+                reaped_any,
+                all_gone,
+            } => match self.phase {
+                _ if command_exited && all_gone => self.finish(),
+                Running if command_exited && self.after == AfterCommand::Linger => {
+                    self.phase = Lingering;
+                    Action::Nothing
+                }
+                Running if command_exited => self.begin(),
+                Lingering | Draining | Killing if all_gone => self.finish(),
+                // Something died, so orphans may have been handed to pidone
+                // since the last sweep: sweep again until nobody is left.
+                Killing if reaped_any => Action::Kill,
+                _ => Action::Nothing,
+            },
+            Event::StopRequested => match self.phase {
+                Running if self.pause => self.begin(),
+                Lingering => self.begin(),
+                _ => Action::Nothing,
+            },
+            Event::GraceExpired => match self.phase {
+                Draining => {
+                    self.phase = Killing;
+                    Action::Kill
+                }
+                _ => Action::Nothing,
+            },
         }
     }
 
+    /// The command is gone (or, paused, pidone was asked to stop): deal
+    /// with whoever is left.
     fn begin(&mut self) -> Action {
-        if self.grace.is_zero() {
-            self.phase = Phase::Killing;
-            Action::Kill
-        } else {
-            self.phase = Phase::Draining;
-            Action::Terminate
+        match self.after {
+            AfterCommand::Exit | AfterCommand::TermThenExit => self.finish(),
+            _ if self.grace.is_zero() => {
+                self.phase = Phase::Killing;
+                Action::Kill
+            }
+            _ => {
+                self.phase = Phase::Draining;
+                Action::Terminate
+            }
         }
     }
 
@@ -135,6 +132,8 @@ mod tests {
     use super::Action::*;
     use super::Event::*;
     use super::*;
+
+    const SHUT_DOWN: AfterCommand = AfterCommand::ShutDown;
 
     const GRACE: Duration = Duration::from_secs(5);
 
@@ -152,13 +151,13 @@ mod tests {
 
     #[test]
     fn command_alone_exits_at_once() {
-        let mut m = Shutdown::new(GRACE, false, false);
+        let mut m = Shutdown::new(GRACE, SHUT_DOWN, false);
         assert_eq!(m.on(reaped(true, true, true)), Exit);
     }
 
     #[test]
     fn leftovers_get_term_then_pidone_exits_when_they_are_gone() {
-        let mut m = Shutdown::new(GRACE, false, false);
+        let mut m = Shutdown::new(GRACE, SHUT_DOWN, false);
         assert_eq!(
             run(
                 &mut m,
@@ -174,7 +173,7 @@ mod tests {
 
     #[test]
     fn survivors_of_the_grace_period_are_killed_until_none_is_left() {
-        let mut m = Shutdown::new(GRACE, false, false);
+        let mut m = Shutdown::new(GRACE, SHUT_DOWN, false);
         assert_eq!(m.on(reaped(true, true, false)), Terminate);
         assert_eq!(m.on(GraceExpired), Kill);
         assert_eq!(m.phase(), Phase::Killing);
@@ -186,14 +185,14 @@ mod tests {
 
     #[test]
     fn zero_grace_kills_at_once() {
-        let mut m = Shutdown::new(Duration::ZERO, false, false);
+        let mut m = Shutdown::new(Duration::ZERO, SHUT_DOWN, false);
         assert_eq!(m.on(reaped(true, true, false)), Kill);
         assert_eq!(m.on(reaped(false, true, true)), Exit);
     }
 
     #[test]
     fn stop_requests_while_the_command_runs_only_get_forwarded() {
-        let mut m = Shutdown::new(GRACE, false, false);
+        let mut m = Shutdown::new(GRACE, SHUT_DOWN, false);
         assert_eq!(m.on(StopRequested), Nothing);
         assert_eq!(m.phase(), Phase::Running);
         assert_eq!(m.on(reaped(false, true, false)), Nothing);
@@ -202,13 +201,13 @@ mod tests {
 
     #[test]
     fn lingering_waits_for_the_last_process_or_a_stop_request() {
-        let mut m = Shutdown::new(GRACE, true, false);
+        let mut m = Shutdown::new(GRACE, AfterCommand::Linger, false);
         assert_eq!(m.on(reaped(true, true, false)), Nothing);
         assert_eq!(m.phase(), Phase::Lingering);
         assert_eq!(m.on(GraceExpired), Nothing);
         assert_eq!(m.on(reaped(false, true, true)), Exit);
 
-        let mut m = Shutdown::new(GRACE, true, false);
+        let mut m = Shutdown::new(GRACE, AfterCommand::Linger, false);
         assert_eq!(
             run(
                 &mut m,
@@ -220,7 +219,7 @@ mod tests {
 
     #[test]
     fn pause_runs_until_a_stop_request_then_shuts_down() {
-        let mut m = Shutdown::new(GRACE, false, true);
+        let mut m = Shutdown::new(GRACE, SHUT_DOWN, true);
         assert_eq!(m.on(reaped(false, true, true)), Nothing);
         assert_eq!(m.on(StopRequested), Terminate);
         assert_eq!(m.on(reaped(false, false, true)), Exit);
@@ -228,7 +227,7 @@ mod tests {
 
     #[test]
     fn a_second_stop_request_during_the_grace_period_changes_nothing() {
-        let mut m = Shutdown::new(GRACE, false, true);
+        let mut m = Shutdown::new(GRACE, SHUT_DOWN, true);
         assert_eq!(
             run(&mut m, &[StopRequested, StopRequested]),
             [Terminate, Nothing]
@@ -238,7 +237,7 @@ mod tests {
 
     #[test]
     fn a_late_deadline_after_everyone_left_is_harmless() {
-        let mut m = Shutdown::new(GRACE, false, false);
+        let mut m = Shutdown::new(GRACE, SHUT_DOWN, false);
         assert_eq!(
             run(
                 &mut m,
@@ -247,5 +246,17 @@ mod tests {
             [Terminate, Exit]
         );
         assert_eq!(m.on(GraceExpired), Exit);
+    }
+
+    #[test]
+    fn peers_exit_with_the_command_and_leave_the_rest() {
+        for after in [AfterCommand::Exit, AfterCommand::TermThenExit] {
+            let mut m = Shutdown::new(GRACE, after, false);
+            assert_eq!(m.on(StopRequested), Nothing);
+            assert_eq!(m.on(reaped(true, true, false)), Exit);
+            // catatonit -P: a stop request ends it at once.
+            let mut m = Shutdown::new(GRACE, after, true);
+            assert_eq!(m.on(StopRequested), Exit);
+        }
     }
 }

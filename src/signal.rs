@@ -34,6 +34,9 @@ impl Signal {
     pub const CHLD: Signal = Signal(17);
     pub const CONT: Signal = Signal(18);
     pub const STOP: Signal = Signal(19);
+    pub const TSTP: Signal = Signal(20);
+    pub const TTIN: Signal = Signal(21);
+    pub const TTOU: Signal = Signal(22);
 
     pub const fn new(number: u32) -> Option<Signal> {
         if number >= 1 && number <= MAX as u32 {
@@ -57,6 +60,11 @@ impl Signal {
     /// Whether a process can handle, block or wait for this signal.
     pub const fn catchable(self) -> bool {
         self.0 != Self::KILL.0 && self.0 != Self::STOP.0
+    }
+
+    /// The terminal's job-control signals.
+    pub const fn is_job_control(self) -> bool {
+        matches!(self, Self::TSTP | Self::TTIN | Self::TTOU)
     }
 
     /// The signals that ask pidone's command, and so pidone, to stop.

@@ -1,69 +1,113 @@
-//! Starting the command: fork, give it its own process group (and the
-//! terminal, when there is one), clear the signal mask, exec with PATH lookup.
+//! Starting the command: fork, set it apart (its own process group and the
+//! terminal, or its own session), clear the signal mask, exec with PATH
+//! lookup.
 
 use core::ffi::CStr;
+use core::mem::MaybeUninit;
+
+use rustix::fd::{AsRawFd, RawFd};
+use rustix::fs::{Mode, OFlags, RawDir, open};
 
 use rustix::io::{self, Errno};
-use rustix::process::{Pid, getpid, setpgid};
+use rustix::process::{Pid, getpid, getppid, getsid, ioctl_tiocsctty, setpgid, setsid};
 use rustix::runtime::{Fork, execve, exit_group, kernel_fork};
 use rustix::termios::{isatty, tcsetpgrp};
 
 use crate::args::Args;
-use crate::out::Line;
+use crate::cli::{ExecCodes, Isolation};
+use crate::out::{self, Line};
+use crate::signal;
 use crate::sigwait;
 
 /// What `execvp` searches when PATH is unset (Docker's default PATH).
 const DEFAULT_PATH: &[u8] = b"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /// Starts the command at argument `index` and returns its pid.
-pub fn spawn(args: &Args, index: usize) -> io::Result<Pid> {
+pub fn spawn(args: &Args, index: usize, isolation: Isolation, codes: ExecCodes) -> io::Result<Pid> {
     let name = args.get(index).ok_or(Errno::INVAL)?;
     // SAFETY: pidone has a single thread and no libc state that a fork could
     // leave inconsistent; the child only makes syscalls before execve.
     match unsafe { kernel_fork() }? {
         Fork::ParentOf(child) => {
-            // Also set from this side, so that a signal forwarded to the
-            // group right after fork cannot miss it. Fails harmlessly with
-            // EACCES once the child has exec'd.
-            let _ = setpgid(Some(child), Some(child));
+            if isolation == Isolation::Group {
+                // Also set from this side, so that a signal forwarded to the
+                // group right after fork cannot miss it. Fails harmlessly
+                // with EACCES once the child has exec'd.
+                let _ = setpgid(Some(child), Some(child));
+            }
             Ok(child)
         }
         Fork::Child(_) => {
-            let error = become_command(args, index, name);
+            let error = become_command(args, index, name, isolation);
             Line::new()
                 .text(b"cannot run ")
                 .quoted(name.to_bytes())
                 .text(b": ")
                 .errno(error)
                 .to_stderr();
-            // 127 for "not found", 126 for "found but cannot execute", as shells do.
-            exit_group(if matches!(error, Errno::NOENT | Errno::NOTDIR) {
-                127
-            } else {
-                126
-            })
+            exit_group(exit_code(codes, error).into())
         }
     }
 }
 
+/// The exit code for a command that could not be executed.
+pub fn exit_code(codes: ExecCodes, error: Errno) -> u8 {
+    match (codes, error) {
+        (ExecCodes::Shell, Errno::NOENT | Errno::NOTDIR) => 127,
+        (ExecCodes::Shell, _) => 126,
+        (ExecCodes::Tini, Errno::NOENT) => 127,
+        (ExecCodes::Tini, Errno::ACCESS) => 126,
+        (ExecCodes::Tini, _) => 1,
+        (ExecCodes::Always(code), _) => code,
+    }
+}
+
+/// For `Isolation::Session`, in pidone before the fork: lets go of the
+/// controlling terminal so the command's new session can take it. Returns
+/// whether the kernel will now send pidone a SIGHUP and a SIGCONT (it does
+/// when a session leader lets go), which are not meant for the command.
+pub fn release_terminal() -> bool {
+    const TIOCNOTTY: rustix::ioctl::Opcode = 0x5422;
+    // SAFETY: TIOCNOTTY takes no argument; on anything but our terminal it
+    // fails with ENOTTY and changes nothing.
+    let released =
+        unsafe { rustix::ioctl::ioctl(out::stdin(), rustix::ioctl::NoArg::<TIOCNOTTY>::new()) }
+            .is_ok();
+    released && getsid(None).is_ok_and(|sid| sid == getpid())
+}
+
 /// In the child: returns only if exec failed.
-fn become_command(args: &Args, index: usize, name: &CStr) -> Errno {
-    let _ = setpgid(None, None);
-    let stdin = crate::out::stdin();
-    if isatty(stdin) {
-        // Hand the terminal to the command's group, so Ctrl-C and job
-        // control reach it. ENOTTY: stdin is a terminal but not ours to give.
-        match tcsetpgrp(stdin, getpid()) {
-            Ok(()) | Err(Errno::NOTTY) | Err(Errno::NXIO) => {}
-            Err(e) => Line::new()
-                .text(b"cannot give the terminal to the command: ")
-                .errno(e)
-                .to_stderr(),
+fn become_command(args: &Args, index: usize, name: &CStr, isolation: Isolation) -> Errno {
+    let stdin = out::stdin();
+    match isolation {
+        Isolation::Group => {
+            let _ = setpgid(None, None);
+            if isatty(stdin) {
+                // Hand the terminal to the command's group, so Ctrl-C and
+                // job control reach it. ENOTTY: a terminal, but not ours.
+                match tcsetpgrp(stdin, getpid()) {
+                    Ok(()) | Err(Errno::NOTTY) | Err(Errno::NXIO) => {}
+                    Err(e) => Line::new()
+                        .text(b"cannot give the terminal to the command: ")
+                        .errno(e)
+                        .to_stderr(),
+                }
+            }
         }
+        Isolation::Session => {
+            if let Err(e) = setsid() {
+                return e;
+            }
+            // Without a terminal there is nothing to attach: not an error.
+            let _ = ioctl_tiocsctty(stdin);
+        }
+        Isolation::Shared => {}
     }
     if let Err(e) = sigwait::unblock_all() {
         return e;
     }
+    let mut listen_pid = [0u8; 32];
+    rewrite_listen_pid(args, &mut listen_pid);
     let argv = args.argv_from(index);
     let envp = args.envp();
     let exec = |path: &CStr| {
@@ -80,6 +124,58 @@ fn become_command(args: &Args, index: usize, name: &CStr) -> Errno {
         return exec(name);
     }
     search_path(args.env(b"PATH").unwrap_or(DEFAULT_PATH), file, exec)
+}
+
+/// In pidone after the fork: keeps nothing the command may need gone. The
+/// working directory becomes `/`, so pidone does not hold a mount busy,
+/// and every inherited file descriptor above 2 is closed, so a pipe or
+/// socket closes when the command and its children are done with it.
+pub fn release_inherited() {
+    let _ = rustix::process::chdir(c"/");
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    let Ok(dir) = open(c"/proc/self/fd", flags, Mode::empty()) else {
+        return;
+    };
+    let mut buf = [MaybeUninit::uninit(); 1024];
+    let mut entries = RawDir::new(&dir, &mut buf);
+    while let Some(Ok(entry)) = entries.next() {
+        let Some(fd) = signal::parse_number(entry.file_name().to_bytes()) else {
+            continue;
+        };
+        let fd = fd as RawFd;
+        if fd > 2 && fd != dir.as_raw_fd() {
+            // SAFETY: pidone opens nothing that outlives a call but `dir`:
+            // every other descriptor above 2 was inherited, and nothing in
+            // this process owns or uses it.
+            unsafe { rustix::io::close(fd) };
+        }
+    }
+}
+
+/// Socket activation: `LISTEN_PID` names the process meant to take the
+/// passed sockets. When it names pidone, the command is the one meant.
+fn rewrite_listen_pid(args: &Args, buf: &mut [u8; 32]) {
+    let parent = getppid().map(|p| p.as_raw_nonzero().get().unsigned_abs());
+    let Some(value) = args.env(b"LISTEN_PID") else {
+        return;
+    };
+    if signal::parse_number(value) != parent {
+        return;
+    }
+    let mut digits = [0; 20];
+    let pid = out::decimal(
+        getpid().as_raw_nonzero().get().unsigned_abs().into(),
+        &mut digits,
+    );
+    let entry = b"LISTEN_PID=";
+    buf[..entry.len()].copy_from_slice(entry);
+    buf[entry.len()..entry.len() + pid.len()].copy_from_slice(pid);
+    buf[entry.len() + pid.len()] = 0;
+    if let Ok(entry) = CStr::from_bytes_until_nul(buf) {
+        // SAFETY: `buf` lives in `become_command`'s frame, which lasts until
+        // execve replaces this process or the child exits.
+        unsafe { args.replace_env(b"LISTEN_PID", entry) };
+    }
 }
 
 /// Tries `dir/file` for each PATH entry as execvp does: permission errors

@@ -9,14 +9,14 @@ use rustix::process::{
 use rustix::time::Timespec;
 
 use crate::args::Args;
-use crate::cli::{Config, ForwardTo};
+use crate::cli::{AfterCommand, Config, ForwardTo, Isolation, Subreaper};
 use crate::family::Family;
 use crate::out::{self, Line};
 use crate::reap::reap;
 use crate::shutdown::{Action, Event, Shutdown};
 use crate::signal::Signal;
 use crate::sigwait::{self, Wake};
-use crate::spawn::spawn;
+use crate::spawn;
 use crate::status::ExitStatus;
 
 struct Supervisor<'a> {
@@ -31,6 +31,9 @@ struct Supervisor<'a> {
     shutdown: Shutdown,
     deadline: Option<Timespec>,
     named_survivors: bool,
+    /// Signals (as bits) to drop once each: the SIGHUP and SIGCONT the
+    /// kernel sends when pidone hands its terminal to the command.
+    swallow: u64,
 }
 
 /// Runs the command at argument `command` (or none, with `--pause`) until
@@ -39,14 +42,9 @@ struct Supervisor<'a> {
 pub fn run(config: &Config, args: &Args, command: Option<usize>) -> u8 {
     sigwait::reset_dispositions();
     let family = Family::new();
-    if !family.is_pid1() || config.subreaper {
-        // Orphans of our descendants come to us instead of to whoever
-        // started pidone, so they are reaped and shut down with the rest.
-        if let Err(e) = set_child_subreaper(Some(getpid())) {
-            Line::new()
-                .text(b"cannot become a child subreaper: ")
-                .errno(e)
-                .log(config.verbosity, out::WARN);
+    if !family.is_pid1() {
+        if let Err(code) = register_subreaper(config) {
+            return code;
         }
     }
     let orphaned = match config.pdeathsig.map(watch_parent) {
@@ -60,17 +58,27 @@ pub fn run(config: &Config, args: &Args, command: Option<usize>) -> u8 {
         Some(Ok(orphaned)) => orphaned,
         None => None,
     };
-    let child = match command.map(|index| spawn(args, index)) {
-        None => None,
-        Some(Ok(pid)) => Some(pid),
-        Some(Err(e)) => {
-            Line::new()
-                .text(b"cannot start the command: fork: ")
-                .errno(e)
-                .to_stderr();
-            return 1;
-        }
-    };
+    // The command's new session takes the terminal over from pidone.
+    let swallow =
+        if config.isolation == Isolation::Session && command.is_some() && spawn::release_terminal()
+        {
+            bit(Signal::HUP) | bit(Signal::CONT)
+        } else {
+            0
+        };
+    let child =
+        match command.map(|index| spawn::spawn(args, index, config.isolation, config.exec_codes)) {
+            None => None,
+            Some(Ok(pid)) => Some(pid),
+            Some(Err(e)) => {
+                Line::new()
+                    .text(b"cannot start the command: fork: ")
+                    .errno(e)
+                    .to_stderr();
+                return 1;
+            }
+        };
+    spawn::release_inherited();
     if let Some(pid) = child {
         Line::new()
             .text(b"started ")
@@ -83,14 +91,51 @@ pub fn run(config: &Config, args: &Args, command: Option<usize>) -> u8 {
         command: child,
         group: child,
         status: None,
-        shutdown: Shutdown::new(config.grace, config.linger, child.is_none()),
+        shutdown: Shutdown::new(config.grace, config.after_command, child.is_none()),
         deadline: None,
         named_survivors: false,
+        swallow,
     };
     if let Some(code) = orphaned.and_then(|signal| supervisor.received(signal)) {
         return code;
     }
     supervisor.run()
+}
+
+/// Becomes a child subreaper, as the personality wants it; `Err` holds the
+/// exit code when pidone cannot go on without it.
+fn register_subreaper(config: &Config) -> Result<(), u8> {
+    let verbosity = config.verbosity;
+    match config.subreaper {
+        Subreaper::Off { warn } => {
+            if warn {
+                Line::new()
+                    .text(b"not PID 1 and not a child subreaper: orphans will not be reaped here (use -s or TINI_SUBREAPER)")
+                    .log(verbosity, out::WARN);
+            }
+            Ok(())
+        }
+        // Orphans of our descendants come to us instead of to whoever
+        // started pidone, so they are reaped and shut down with the rest.
+        Subreaper::Auto | Subreaper::Required => match set_child_subreaper(Some(getpid())) {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                Line::new()
+                    .text(b"cannot become a child subreaper: ")
+                    .errno(e)
+                    .log(verbosity, out::WARN);
+                if config.subreaper == Subreaper::Required {
+                    Err(1)
+                } else {
+                    Ok(())
+                }
+            }
+        },
+    }
+}
+
+fn bit(signal: Signal) -> u64 {
+    1 << (signal.number() - 1)
 }
 
 /// Asks for `signal` when the parent dies. Returns it at once if the parent
@@ -137,12 +182,22 @@ impl Supervisor<'_> {
     /// A signal for the command: rewrite it, forward it, and if it asks to
     /// stop, tell the state machine.
     fn received(&mut self, signal: Signal) -> Option<u8> {
-        let signal = self.config.rewrite.apply(signal)?;
-        self.forward(signal);
-        if signal.asks_to_stop() {
-            self.handle(Event::StopRequested)
-        } else {
-            None
+        if self.swallow & bit(signal) != 0 {
+            self.swallow &= !bit(signal);
+            return None;
+        }
+        let rewritten = self.config.rewrite.apply(signal);
+        if let Some(rewritten) = rewritten {
+            self.forward(rewritten);
+        }
+        if self.config.suspend_with_command && signal.is_job_control() {
+            // dumb-init's job control: stop along with the command, so the
+            // shell that started pidone sees the job stop.
+            let _ = kill_process(getpid(), Signal::STOP.to_rustix());
+        }
+        match rewritten {
+            Some(s) if s.asks_to_stop() => self.handle(Event::StopRequested),
+            _ => None,
         }
     }
 
@@ -152,7 +207,15 @@ impl Supervisor<'_> {
         loop {
             match self.shutdown.on(event) {
                 Action::Nothing => return None,
-                Action::Exit => return Some(self.exit_code()),
+                Action::Exit => {
+                    if self.config.after_command == AfterCommand::TermThenExit {
+                        // dumb-init's goodbye to the command's group.
+                        if let Some(term) = self.config.rewrite.apply(Signal::TERM) {
+                            self.forward(term);
+                        }
+                    }
+                    return Some(self.exit_code());
+                }
                 Action::Terminate => {
                     Line::new()
                         .text(b"sending SIGTERM to the remaining processes")
