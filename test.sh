@@ -9,6 +9,10 @@ command -v unshare >/dev/null || need+=(util-linux)
 command -v runc >/dev/null || need+=(runc)
 dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
 command -v readelf >/dev/null || need+=(binutils)
+# The peers the personality tests compare against.
+for peer in tini dumb-init catatonit; do
+    command -v "$peer" >/dev/null || need+=("$peer")
+done
 if ((${#need[@]})); then
     echo "test.sh: installing ${need[*]}"
     export DEBIAN_FRONTEND=noninteractive
