@@ -94,11 +94,7 @@ mod tests {
         args: &'a [&'a str],
         env: &'a [(&'a str, &'a str)],
     ) -> Result<Request, UsageError<'a>> {
-        super::parse(args.iter().map(|a| a.as_bytes()), |name| {
-            env.iter()
-                .find(|(k, _)| k.as_bytes() == name)
-                .map(|(_, v)| v.as_bytes())
-        })
+        crate::personality::parse_as(crate::personality::Personality::Catatonit, args, env)
     }
 
     #[test]

@@ -122,6 +122,21 @@ fn value_follows(cluster: &[u8], takes_value: fn(&[u8]) -> bool) -> bool {
     }
 }
 
+/// Parses string arguments and environment, for the tests of every
+/// personality.
+#[cfg(test)]
+pub(crate) fn parse_as<'a>(
+    personality: Personality,
+    args: &'a [&'a str],
+    env: &'a [(&'a str, &'a str)],
+) -> Result<Request, UsageError<'a>> {
+    personality.parse(args.iter().map(|a| a.as_bytes()), |name| {
+        env.iter()
+            .find(|(k, _)| k.as_bytes() == name)
+            .map(|(_, v)| v.as_bytes())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
