@@ -60,12 +60,12 @@ where
     Ok(Request::Supervise { config, command })
 }
 
-/// `tini version` first, for Docker, as catatonit prints it.
+/// `tini version` first, for Docker, as catatonit prints it; see tini's.
 pub const VERSION: Text = Text {
     pieces: &[concat!(
-        "tini version 0.1.7_catatonit - pidone ",
+        "tini version 0.1.7_catatonit (pidone ",
         env!("CARGO_PKG_VERSION"),
-        "\n"
+        ") - git.pidone\n"
     )
     .as_bytes()],
     to_stderr: false,

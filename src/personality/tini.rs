@@ -88,10 +88,15 @@ fn atoi(text: &[u8]) -> u8 {
     signal::parse_number(&text[..digits.min(3)]).map_or(0, |n| n.min(255) as u8)
 }
 
-const VERSION_LINE: &[u8] =
-    concat!("tini version 0.19.0 - pidone ", env!("CARGO_PKG_VERSION")).as_bytes();
+const VERSION_LINE: &[u8] = concat!(
+    "tini version 0.19.0 (pidone ",
+    env!("CARGO_PKG_VERSION"),
+    ") - git.pidone"
+)
+.as_bytes();
 
-/// Docker reads this: `tini version X` before any ` - `.
+/// Docker reads this: the version after `tini version ` up to ` - `, and
+/// the commit after ` - git.`, which `docker info` shows as init version.
 pub const VERSION: Text = Text {
     pieces: &[VERSION_LINE, b"\n"],
     to_stderr: false,
