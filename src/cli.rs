@@ -306,10 +306,17 @@ pub fn parse<'a>(
 }
 
 pub fn takes_value(name: &[u8]) -> bool {
-    matches!(
-        name,
-        b"p" | b"r" | b"e" | b"pdeathsig" | b"forward-to" | b"rewrite" | b"remap-exit" | b"grace"
-    )
+    const WITH_VALUE: [&[u8]; 8] = [
+        b"p",
+        b"r",
+        b"e",
+        b"pdeathsig",
+        b"forward-to",
+        b"rewrite",
+        b"remap-exit",
+        b"grace",
+    ];
+    WITH_VALUE.contains(&name)
 }
 
 /// A command is required, except in pause mode, where none is allowed.

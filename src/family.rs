@@ -78,6 +78,20 @@ impl Family {
         })
     }
 
+    /// As PID 1, a living process other than pidone, for when pidone has no
+    /// child left: such a process entered the namespace from outside
+    /// (`docker exec`, `nsenter`), so no SIGCHLD tells of its end. Without
+    /// `/proc` there is no way to find one, and the answer is `None`.
+    pub fn stranger(&self) -> Option<Pid> {
+        let mut found = None;
+        if self.pid1 {
+            let _ = self.each(|pid, _| {
+                found.get_or_insert(pid);
+            });
+        }
+        found
+    }
+
     /// Calls `f` for each living process pidone is responsible for.
     pub fn each(&self, mut f: impl FnMut(Pid, &Stat)) -> io::Result<()> {
         if !self.sees_procfs() {

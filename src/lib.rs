@@ -57,12 +57,11 @@ pub fn main(args: &mut Args) -> u8 {
             0
         }
         Err(e) => {
-            let line = Line::new().text(e.problem.as_bytes());
-            let line = if e.value.is_empty() {
-                line
-            } else {
-                line.text(b" ").quoted(e.value)
-            };
+            let mut line = Line::new();
+            line.text(e.problem.as_bytes());
+            if !e.value.is_empty() {
+                line.text(b" ").quoted(e.value);
+            }
             line.text(b" (see '")
                 .text(name)
                 .text(b" ")

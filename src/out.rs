@@ -22,7 +22,9 @@ pub struct Line {
 
 impl Line {
     pub fn new() -> Line {
-        Line::bare().text(b"pidone: ")
+        let mut line = Line::bare();
+        line.text(b"pidone: ");
+        line
     }
 
     /// A line without the `pidone: ` prefix.
@@ -33,7 +35,7 @@ impl Line {
         }
     }
 
-    pub fn text(mut self, text: &[u8]) -> Line {
+    pub fn text(&mut self, text: &[u8]) -> &mut Line {
         // One byte stays free for the newline.
         let room = self.buf.len() - 1 - self.len;
         let n = text.len().min(room);
@@ -42,28 +44,27 @@ impl Line {
         self
     }
 
-    pub fn number(self, n: u64) -> Line {
+    pub fn number(&mut self, n: u64) -> &mut Line {
         self.text(decimal(n, &mut [0; 20]))
     }
 
     /// `'value'`
-    pub fn quoted(self, value: &[u8]) -> Line {
+    pub fn quoted(&mut self, value: &[u8]) -> &mut Line {
         self.text(b"'").text(value).text(b"'")
     }
 
     /// `SIGTERM`, `SIGRTMIN+3`, `SIG32`.
-    pub fn signal(self, signal: Signal) -> Line {
+    pub fn signal(&mut self, signal: Signal) -> &mut Line {
         let (name, offset) = signal.name();
-        let line = self.text(b"SIG").text(name);
-        if offset == 0 {
-            line
-        } else {
-            line.number(offset.into())
+        self.text(b"SIG").text(name);
+        if offset != 0 {
+            self.number(offset.into());
         }
+        self
     }
 
     /// `exit 3` or `signal 9`.
-    pub fn status(self, status: ExitStatus) -> Line {
+    pub fn status(&mut self, status: ExitStatus) -> &mut Line {
         match status {
             ExitStatus::Exited(code) => self.text(b"exit ").number(code.into()),
             ExitStatus::Killed(signal) => self.text(b"signal ").number(signal.number().into()),
@@ -71,7 +72,7 @@ impl Line {
     }
 
     /// The description of an error number, like strerror.
-    pub fn errno(self, errno: Errno) -> Line {
+    pub fn errno(&mut self, errno: Errno) -> &mut Line {
         match ERRNO_TEXT.iter().find(|(e, _)| *e == errno) {
             Some((_, text)) => self.text(text),
             None => self
@@ -80,20 +81,16 @@ impl Line {
         }
     }
 
-    pub fn to_stderr(self) {
-        self.write_to(stderr());
+    pub fn to_stderr(&mut self) {
+        self.buf[self.len] = b'\n';
+        write_all(stderr(), &self.buf[..=self.len]);
     }
 
     /// Writes the line if the verbosity is at least `level`.
-    pub fn log(self, verbosity: u8, level: u8) {
+    pub fn log(&mut self, verbosity: u8, level: u8) {
         if verbosity >= level {
             self.to_stderr();
         }
-    }
-
-    fn write_to(mut self, fd: BorrowedFd<'_>) {
-        self.buf[self.len] = b'\n';
-        write_all(fd, &self.buf[..=self.len]);
     }
 }
 
@@ -175,19 +172,19 @@ const ERRNO_TEXT: [(Errno, &[u8]); 20] = [
 mod tests {
     use super::*;
 
-    fn text(line: Line) -> std::string::String {
+    fn text(line: &mut Line) -> std::string::String {
         std::string::String::from_utf8(line.buf[..line.len].to_vec()).unwrap()
     }
 
     #[test]
     fn builds_lines_without_fmt() {
-        let line = Line::new()
-            .text(b"cannot run ")
+        let mut line = Line::new();
+        line.text(b"cannot run ")
             .quoted(b"foo")
             .text(b": ")
             .errno(Errno::NOENT);
         assert_eq!(
-            text(line),
+            text(&mut line),
             "pidone: cannot run 'foo': No such file or directory"
         );
         assert_eq!(text(Line::bare().number(0)), "0");
@@ -213,7 +210,8 @@ mod tests {
 
     #[test]
     fn long_lines_are_cut_and_keep_room_for_the_newline() {
-        let line = Line::new().text(&[b'x'; 400]).number(12345);
+        let mut line = Line::new();
+        line.text(&[b'x'; 400]).number(12345);
         assert_eq!(line.len, 255);
     }
 }

@@ -51,6 +51,9 @@ pub struct Shutdown {
     after: AfterCommand,
     /// `--pause`: there is no command, and a stop request starts the end.
     pause: bool,
+    /// A stop request came while the command ran: with `--wait`, the
+    /// shutdown then starts when it exits instead of lingering.
+    stop_requested: bool,
 }
 
 impl Shutdown {
@@ -60,6 +63,7 @@ impl Shutdown {
             grace,
             after,
             pause,
+            stop_requested: false,
         }
     }
 
@@ -79,7 +83,11 @@ impl Shutdown {
                 all_gone,
             } => match self.phase {
                 _ if command_exited && all_gone => self.finish(),
-                Running if command_exited && self.after == AfterCommand::Linger => {
+                Running
+                    if command_exited
+                        && self.after == AfterCommand::Linger
+                        && !self.stop_requested =>
+                {
                     self.phase = Lingering;
                     Action::Nothing
                 }
@@ -92,6 +100,10 @@ impl Shutdown {
             },
             Event::StopRequested => match self.phase {
                 Running if self.pause => self.begin(),
+                Running => {
+                    self.stop_requested = true;
+                    Action::Nothing
+                }
                 Lingering => self.begin(),
                 _ => Action::Nothing,
             },
@@ -214,6 +226,15 @@ mod tests {
                 &[reaped(true, true, false), StopRequested, GraceExpired]
             ),
             [Nothing, Terminate, Kill]
+        );
+    }
+
+    #[test]
+    fn a_stop_request_before_the_command_exits_cancels_lingering() {
+        let mut m = Shutdown::new(GRACE, AfterCommand::Linger, false);
+        assert_eq!(
+            run(&mut m, &[StopRequested, reaped(true, true, false)]),
+            [Nothing, Terminate]
         );
     }
 

@@ -5,11 +5,14 @@
 use core::ffi::CStr;
 use core::mem::MaybeUninit;
 
+use rustix::event::{PollFd, PollFlags, poll};
 use rustix::fd::{AsRawFd, RawFd};
 use rustix::fs::{Mode, OFlags, RawDir, open};
 
 use rustix::io::{self, Errno};
-use rustix::process::{Pid, getpid, getppid, getsid, ioctl_tiocsctty, setpgid, setsid};
+use rustix::process::{
+    Pid, PidfdFlags, getpid, getppid, getsid, ioctl_tiocsctty, pidfd_open, setpgid, setsid,
+};
 use rustix::runtime::{Fork, execve, exit_group, kernel_fork};
 use rustix::termios::{isatty, tcsetpgrp};
 
@@ -59,6 +62,24 @@ pub fn exit_code(codes: ExecCodes, error: Errno) -> u8 {
         (ExecCodes::Tini, Errno::ACCESS) => 126,
         (ExecCodes::Tini, _) => 1,
         (ExecCodes::Always(code), _) => code,
+    }
+}
+
+/// Forks a child that exits when process `pid` (not pidone's child) does,
+/// so that its end, like every other, reaches pidone as a SIGCHLD.
+pub fn watcher(pid: Pid) -> io::Result<Pid> {
+    // SAFETY: as in `spawn`: one thread, no libc; the child only makes
+    // syscalls and exits. It keeps every signal blocked, so only SIGKILL
+    // ends it early.
+    match unsafe { kernel_fork() }? {
+        Fork::ParentOf(child) => Ok(child),
+        Fork::Child(_) => {
+            if let Ok(fd) = pidfd_open(pid, PidfdFlags::empty()) {
+                let mut fds = [PollFd::new(&fd, PollFlags::IN)];
+                while let Err(Errno::INTR) = poll(&mut fds, None) {}
+            }
+            exit_group(0)
+        }
     }
 }
 

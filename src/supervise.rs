@@ -13,7 +13,7 @@ use crate::cli::{AfterCommand, Config, ForwardTo, Isolation, Subreaper};
 use crate::family::Family;
 use crate::out::{self, Line};
 use crate::reap::reap;
-use crate::shutdown::{Action, Event, Shutdown};
+use crate::shutdown::{Action, Event, Phase, Shutdown};
 use crate::signal::Signal;
 use crate::sigwait::{self, Wake};
 use crate::spawn;
@@ -31,6 +31,9 @@ struct Supervisor<'a> {
     shutdown: Shutdown,
     deadline: Option<Timespec>,
     named_survivors: bool,
+    /// The child that waits for a process pidone did not start; see
+    /// `strangers_remain`.
+    watcher: Option<Pid>,
     /// Signals (as bits) to drop once each: the SIGHUP and SIGCONT the
     /// kernel sends when pidone hands its terminal to the command.
     swallow: u64,
@@ -94,6 +97,7 @@ pub fn run(config: &Config, args: &Args, command: Option<usize>) -> u8 {
         shutdown: Shutdown::new(config.grace, config.after_command, child.is_none()),
         deadline: None,
         named_survivors: false,
+        watcher: None,
         swallow,
     };
     if let Some(code) = orphaned.and_then(|signal| supervisor.received(signal)) {
@@ -263,7 +267,13 @@ impl Supervisor<'_> {
         } else {
             out::DEBUG
         };
+        let watcher = self.watcher;
+        let mut watcher_ended = false;
         let round = reap(self.command, |pid, status| {
+            if Some(pid) == watcher {
+                watcher_ended = true;
+                return;
+            }
             Line::new()
                 .text(b"reaped zombie ")
                 .number(pid_number(pid))
@@ -280,10 +290,38 @@ impl Supervisor<'_> {
             self.status = Some(status);
             self.command = None;
         }
+        if watcher_ended {
+            self.watcher = None;
+        }
         Event::Reaped {
             command_exited: round.command.is_some(),
             reaped_any: round.reaped_any,
-            all_gone: round.all_gone,
+            all_gone: round.all_gone && !self.strangers_remain(),
+        }
+    }
+
+    /// With no child left, as PID 1: whether processes that entered the
+    /// namespace from outside remain. While pidone waits for them to leave,
+    /// a watcher child turns the end of one of them into a SIGCHLD.
+    fn strangers_remain(&mut self) -> bool {
+        let Some(stranger) = self.family.stranger() else {
+            return false;
+        };
+        if self.shutdown.phase() == Phase::Running {
+            return true;
+        }
+        match spawn::watcher(stranger) {
+            Ok(pid) => {
+                self.watcher = Some(pid);
+                true
+            }
+            Err(e) => {
+                Line::new()
+                    .text(b"cannot wait for processes that entered the namespace: fork: ")
+                    .errno(e)
+                    .to_stderr();
+                false
+            }
         }
     }
 
@@ -304,8 +342,9 @@ impl Supervisor<'_> {
         if !self.named_survivors {
             self.named_survivors = true;
             let verbosity = self.config.verbosity;
+            let watcher = self.watcher;
             let named = self.family.each(|pid, stat| {
-                if kill_process(pid, Signal::KILL.to_rustix()).is_ok() {
+                if Some(pid) != watcher && kill_process(pid, Signal::KILL.to_rustix()).is_ok() {
                     Line::new()
                         .text(b"grace period over: killed ")
                         .number(pid_number(pid))
