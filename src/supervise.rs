@@ -124,13 +124,14 @@ fn register_subreaper(config: &Config) -> Result<(), u8> {
         Subreaper::Auto | Subreaper::Required => match set_child_subreaper(Some(getpid())) {
             Ok(()) => Ok(()),
             Err(e) => {
-                Line::new()
-                    .text(b"cannot become a child subreaper: ")
-                    .errno(e)
-                    .log(verbosity, out::WARN);
+                let mut line = Line::new();
+                line.text(b"cannot become a child subreaper: ").errno(e);
                 if config.subreaper == Subreaper::Required {
+                    // An error, not a warning: pidone gives up.
+                    line.to_stderr();
                     Err(1)
                 } else {
+                    line.log(verbosity, out::WARN);
                     Ok(())
                 }
             }
