@@ -55,6 +55,24 @@ impl Args {
         self.argv.wrapping_add(i.min(self.argc)).cast_const()
     }
 
+    /// The argv for running the command at argument `i` as a shell script
+    /// at `path`: `/bin/sh path ARGS...`, written over the slots of
+    /// arguments `i - 1` and `i` (`i` is at least 1: argv[0] is pidone's).
+    ///
+    /// # Safety
+    /// `path` must outlive every use of the result; meant for the forked
+    /// child right before `execve`, whose argv is its own copy.
+    pub unsafe fn shell_argv(&self, i: usize, path: &CStr) -> *const *const u8 {
+        let i = i.clamp(1, self.argc.max(2) - 1);
+        // SAFETY: 1 <= i < argc, so both slots are inside the argv array,
+        // which is writable; the caller keeps `path` alive.
+        unsafe {
+            *self.argv.add(i - 1) = c"/bin/sh".as_ptr().cast();
+            *self.argv.add(i) = path.as_ptr().cast();
+        }
+        self.argv_from(i - 1)
+    }
+
     pub fn envp(&self) -> *const *const u8 {
         self.envp.cast_const()
     }

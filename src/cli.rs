@@ -121,7 +121,7 @@ pub enum Request {
 }
 
 /// Help, version or license text. A piece equal to `PROGRAM` stands for
-/// the name pidone was called by.
+/// the name pidone was called by, `INVOKED` for argv[0] as it was given.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Text {
     pub pieces: &'static [&'static [u8]],
@@ -129,6 +129,8 @@ pub struct Text {
 }
 
 pub const PROGRAM: &[u8] = b"\0program";
+/// Stands for argv[0] as given.
+pub const INVOKED: &[u8] = b"\0invoked";
 
 /// `{problem} '{value}'`, followed by a pointer to the help.
 #[derive(Debug, PartialEq, Eq)]
@@ -333,6 +335,8 @@ pub fn check_command(
 
 /// Under another program's name, `PIDONE_GRACE` still turns on pidone's
 /// graceful shutdown, and `PIDONE_SUBREAPER` registration as subreaper.
+/// The first needs the second: leftovers that are not pidone's
+/// descendants once the command is gone cannot be shut down.
 pub fn pidone_overrides<'a>(
     config: &mut Config,
     env: impl Fn(&[u8]) -> Option<&'a [u8]>,
@@ -341,7 +345,8 @@ pub fn pidone_overrides<'a>(
         config.grace = parse_grace(value, "invalid PIDONE_GRACE")?;
         config.after_command = AfterCommand::ShutDown;
     }
-    let asked = matches!(env(b"PIDONE_SUBREAPER"), Some(v) if !v.is_empty() && v != b"0");
+    let asked = config.after_command == AfterCommand::ShutDown
+        || matches!(env(b"PIDONE_SUBREAPER"), Some(v) if !v.is_empty() && v != b"0");
     if asked && matches!(config.subreaper, Subreaper::Off { .. }) {
         config.subreaper = Subreaper::Auto;
     }

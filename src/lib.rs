@@ -23,7 +23,7 @@ pub mod status;
 pub mod supervise;
 
 use args::Args;
-use cli::{PROGRAM, Request, Text};
+use cli::{INVOKED, PROGRAM, Request, Text};
 use out::Line;
 use personality::{Personality, basename};
 
@@ -40,11 +40,11 @@ pub fn main(args: &mut Args) -> u8 {
             .to_stderr();
         return 1;
     }
-    let name = args
-        .get(0)
-        .map_or(b"pidone".as_slice(), |n| basename(n.to_bytes()));
+    let invoked = args.get(0).map_or(b"pidone".as_slice(), |n| n.to_bytes());
+    let name = basename(invoked);
     let personality = Personality::from_name(name);
-    if personality.permutes() {
+    // GNU getopt does not permute either when POSIXLY_CORRECT is set.
+    if personality.permutes() && args.env(b"POSIXLY_CORRECT").is_none() {
         args.permute(personality.takes_value());
     }
     match personality.parse(args.options(), |name| args.env(name)) {
@@ -53,7 +53,7 @@ pub fn main(args: &mut Args) -> u8 {
             supervise::run(&config, args, command.map(|i| i + 1))
         }
         Ok(Request::Show(text)) => {
-            show(text, name);
+            show(text, name, invoked);
             0
         }
         Err(e) => {
@@ -73,13 +73,18 @@ pub fn main(args: &mut Args) -> u8 {
     }
 }
 
-fn show(text: Text, name: &[u8]) {
+fn show(text: Text, name: &[u8], invoked: &[u8]) {
     let fd = if text.to_stderr {
         out::stderr()
     } else {
         out::stdout()
     };
     for &piece in text.pieces {
-        out::write_all(fd, if piece == PROGRAM { name } else { piece });
+        let piece = match piece {
+            PROGRAM => name,
+            INVOKED => invoked,
+            _ => piece,
+        };
+        out::write_all(fd, piece);
     }
 }

@@ -135,7 +135,20 @@ fn become_command(args: &Args, index: usize, name: &CStr, isolation: Isolation) 
         // SAFETY: argv and envp are the process's own null-terminated
         // arrays of C strings (see `Args::new`), and argv_from(index) is a
         // tail of argv, so it is null-terminated too.
-        unsafe { execve(path, argv, envp) }
+        let error = unsafe { execve(path, argv, envp) };
+        if error != Errno::NOEXEC {
+            return error;
+        }
+        // As glibc's execvp: what the kernel cannot run is taken for a
+        // script without `#!`, for the shell.
+        // SAFETY: `path` outlives the execve below, after which argv is
+        // never used again: this child either becomes the shell or exits.
+        let script = unsafe { args.shell_argv(index, path) };
+        // SAFETY: as above; shell_argv keeps argv null-terminated.
+        match unsafe { execve(c"/bin/sh", script, envp) } {
+            Errno::NOENT => Errno::NOEXEC,
+            other => other,
+        }
     };
     let file = name.to_bytes();
     if file.is_empty() {

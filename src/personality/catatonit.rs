@@ -81,7 +81,9 @@ options:\n  \
 -h              Print this help page.\n  \
 -L              Print license information.\n  \
 -P              Run in pause mode (no program is run and quit on SIGINT).\n  \
--V, --version   Print version information.\n",
+-V, --version   Print version information.\n\n\
+The source code can be found at <https://github.com/openSUSE/catatonit/>.\n\
+For bug reporting instructions, please see: <https://bugs.opensuse.org/>.\n",
     ],
     to_stderr: true,
 };

@@ -111,7 +111,7 @@ pub const HELP: Text = Text {
     pieces: &[
         VERSION_LINE,
         b"Usage: ",
-        cli::PROGRAM,
+        cli::INVOKED,
         b" [option] command [[arg] ...]\n\n\
 dumb-init is a simple process supervisor that forwards signals to children.\n\
 It is designed to run as PID1 in minimal container environments.\n\n\
@@ -124,7 +124,8 @@ To ignore (not proxy) a signal, rewrite it to 0.\n                        \
 This option can be specified multiple times.\n   \
 -v, --verbose        Print debugging information to stderr.\n   \
 -h, --help           Print this help message and exit.\n   \
--V, --version        Print the current version and exit.\n",
+-V, --version        Print the current version and exit.\n\n\
+Full help is available online at https://github.com/Yelp/dumb-init\n",
     ],
     to_stderr: true,
 };

@@ -126,8 +126,7 @@ Command line options:\n\n  \
 Environment variables:\n\n  \
 TINI_SUBREAPER: Register as a process subreaper (requires Linux >= 3.4).\n  \
 TINI_VERBOSITY: Set the verbosity level (default: 1).\n  \
-TINI_KILL_PROCESS_GROUP: Send signals to the child's process group.\n  \
-PIDONE_GRACE: Shut leftover processes down gracefully (pidone).\n\n",
+TINI_KILL_PROCESS_GROUP: Send signals to the child's process group.\n\n",
     ],
     to_stderr: false,
 };
