@@ -1,0 +1,644 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Differential tests: pidone called `tini` or `docker-init` against the
+//! real tini 0.19.0 (Debian's package), on the same scenarios, both as PID 1
+//! of a new PID namespace and as a plain child.
+
+#[path = "peers/mod.rs"]
+mod peers;
+
+use peers::*;
+
+/// tini's exit codes, with both the names Docker and users call it by.
+#[test]
+fn exit_status_of_the_command_passes_through() {
+    for name in ["tini", "docker-init"] {
+        for mode in [Mode::Pid1, Mode::Child] {
+            let statuses = differential("tini", name, |init| {
+                [
+                    vec!["exit", "0"],
+                    vec!["exit", "3"],
+                    vec!["die", "TERM"],
+                    vec!["die", "USR1"],
+                ]
+                .into_iter()
+                .map(|steps| {
+                    Setup::new(init, mode)
+                        .args(["-s", "--"])
+                        .probe(steps)
+                        .outcome()
+                        .status
+                })
+                .collect::<Vec<_>>()
+            });
+            let expected = [0, 3, 128 + SIGTERM, 128 + SIGUSR1].map(|c| Some(Status::Code(c)));
+            assert_eq!(statuses, expected, "{name} {mode:?}");
+        }
+    }
+}
+
+#[test]
+fn e_remaps_exit_codes_to_zero() {
+    let statuses = differential("tini", "tini", |init| {
+        [
+            (vec!["-e", "3", "-e", "4"], vec!["exit", "3"]),
+            (vec!["-e", "3", "-e", "4"], vec!["exit", "4"]),
+            (vec!["-e", "3", "-e", "4"], vec!["exit", "5"]),
+            (vec!["-e3"], vec!["exit", "3"]),
+            (vec!["-e", "143"], vec!["die", "TERM"]),
+            (vec!["-e", "0"], vec!["exit", "0"]),
+        ]
+        .into_iter()
+        .map(|(args, steps)| {
+            Setup::new(init, Mode::Pid1)
+                .args(args)
+                .arg("--")
+                .probe(steps)
+                .outcome()
+                .status
+        })
+        .collect::<Vec<_>>()
+    });
+    assert_eq!(statuses, [0, 0, 5, 0, 0, 0].map(|c| Some(Status::Code(c))));
+}
+
+#[test]
+fn exec_failures_exit_127_126_or_1() {
+    let bad = BadPrograms::new();
+    let statuses = differential("tini", "tini", |init| {
+        [
+            "/nonexistent/program".to_owned(),
+            "no-such-program-in-path".to_owned(),
+            bad.path("not-executable"),
+            "/etc/passwd/x".to_owned(),
+        ]
+        .iter()
+        .map(|program| {
+            let outcome = oneshot(init, Mode::Pid1, &["--", program]);
+            (outcome.status, outcome.stderr.is_empty())
+        })
+        .collect::<Vec<_>>()
+    });
+    assert_eq!(
+        statuses,
+        [127, 127, 126, 1].map(|c| (Some(Status::Code(c)), false))
+    );
+}
+
+/// glibc's execvp, which tini calls, runs an executable file that the
+/// kernel cannot execute (ENOEXEC) with /bin/sh: a script without `#!`
+/// works under tini.
+#[test]
+fn a_script_without_shebang_runs_with_sh() {
+    let bad = BadPrograms::new();
+    let outcomes = differential("tini", "tini", |init| {
+        ["no-shebang", "garbage"]
+            .iter()
+            .map(|name| {
+                let outcome = oneshot(init, Mode::Pid1, &["--", &bad.path(name)]);
+                (outcome.status, outcome.stdout)
+            })
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(
+        outcomes[0],
+        (Some(Status::Code(7)), vec!["ran-by-sh".to_owned()])
+    );
+}
+
+#[test]
+fn help_goes_to_stdout_and_exits_0() {
+    let (theirs, ours) = both("tini", "tini", |init| oneshot(init, Mode::Child, &["-h"]));
+    assert_eq!(printed(&ours), printed(&theirs));
+    assert_eq!(
+        printed(&theirs),
+        Printed {
+            status: Some(Status::Code(0)),
+            stdout: true,
+            stderr: false
+        }
+    );
+    assert!(
+        ours.stdout[0].starts_with("tini (tini version 0.19.0")
+            && ours.stdout[0].contains("pidone"),
+        "{}",
+        ours.stdout[0]
+    );
+}
+
+/// The help text is tini's, with pidone named in the version.
+#[test]
+fn help_text_is_tinis() {
+    let (theirs, ours) = both("tini", "tini", |init| oneshot(init, Mode::Child, &["-h"]));
+    // The first line names the version: pidone's own is in it.
+    assert_eq!(ours.stdout[1..], theirs.stdout[1..]);
+}
+
+#[test]
+fn version_alone_is_on_stdout_in_a_form_docker_parses() {
+    for name in ["tini", "docker-init"] {
+        let (theirs, ours) = both("tini", name, |init| {
+            oneshot(init, Mode::Child, &["--version"])
+        });
+        assert_eq!(printed(&ours), printed(&theirs), "{name}");
+        assert_eq!(
+            printed(&theirs),
+            Printed {
+                status: Some(Status::Code(0)),
+                stdout: true,
+                stderr: false
+            }
+        );
+        let (theirs, ours) = (theirs.stdout_text(), ours.stdout_text());
+        assert!(ours.starts_with("tini version "), "{ours}");
+        assert!(ours.contains("pidone"), "{ours}");
+        assert_eq!(docker_init_version(&theirs).as_deref(), Some("0.19.0"));
+        let version = docker_init_version(&ours).expect("Docker parses it");
+        assert!(version.starts_with("0.19.0"), "{version}");
+    }
+}
+
+#[test]
+fn usage_errors_exit_1_with_a_message_on_stderr() {
+    let cases: &[&[&str]] = &[
+        &[],
+        &["-x", "true"],
+        &["--version", "true"],
+        &["true", "--version"],
+        &["--help"],
+        &["-v"],
+        &["-p"],
+        &["-e"],
+        &["-p", "KILL", "true"],
+        &["-p", "9", "true"],
+        &["-p", "SIGkill", "true"],
+        &["-e", "256", "true"],
+        &["-e", "x", "true"],
+        &["true", "-x"],
+    ];
+    for args in cases {
+        let (theirs, ours) = both("tini", "tini", |init| oneshot(init, Mode::Pid1, args));
+        assert_eq!(printed(&ours), printed(&theirs), "{args:?}");
+        assert_eq!(
+            printed(&theirs),
+            Printed {
+                status: Some(Status::Code(1)),
+                stdout: false,
+                stderr: true
+            },
+            "{args:?}"
+        );
+        assert_one_pidone_line(&ours, &format!("{args:?}"));
+    }
+}
+
+/// `-l` prints a license on stdout and exits 0; pidone's own license, not
+/// tini's (which is not the license pidone is under).
+#[test]
+fn l_prints_a_license_on_stdout() {
+    let (theirs, ours) = both("tini", "tini", |init| oneshot(init, Mode::Child, &["-l"]));
+    assert_eq!(printed(&ours), printed(&theirs));
+    assert_eq!(printed(&ours).status, Some(Status::Code(0)));
+    assert!(theirs.stdout_text().contains("MIT"));
+    assert!(
+        ours.stdout_text().contains("pidone"),
+        "{}",
+        ours.stdout_text()
+    );
+}
+
+const SIGNALS: &[i32] = &[
+    SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM, SIGTERM, SIGCONT, SIGTSTP,
+    SIGTTIN, SIGTTOU, SIGURG, SIGWINCH, SIGRTMIN1,
+];
+
+/// By default every signal goes to the command alone, but SIGTTIN and
+/// SIGTTOU, which tini ignores.
+#[test]
+fn signals_go_to_the_command_only() {
+    for mode in [Mode::Pid1, Mode::Child] {
+        let seen = differential("tini", "tini", |init| {
+            forwarding(Setup::new(init, mode).args(["-s", "--"]), SIGNALS)
+        });
+        for (sig, got) in &seen.cmd {
+            let expected = if [SIGTTIN, SIGTTOU].contains(sig) {
+                vec![]
+            } else {
+                vec![*sig]
+            };
+            assert_eq!(*got, expected, "signal {sig} {mode:?}");
+        }
+        assert_eq!((seen.gc.len(), seen.other.len()), (0, 0), "{seen:?}");
+        assert_eq!(seen.status, Status::Code(0));
+    }
+}
+
+/// `-g` and `TINI_KILL_PROCESS_GROUP` (set to anything): signals go to the
+/// command's process group, not to a process that left it.
+#[test]
+fn g_and_tini_kill_process_group_signal_the_group() {
+    let signals = [SIGHUP, SIGUSR1, SIGTERM, SIGWINCH, SIGTTIN];
+    for (args, env) in [
+        (&["-g", "-s", "--"][..], None),
+        (&["-s", "--"], Some("1")),
+        (&["-s", "--"], Some("")),
+    ] {
+        let seen = differential("tini", "tini", |init| {
+            let mut setup = Setup::new(init, Mode::Pid1).args(args);
+            if let Some(value) = env {
+                setup = setup.env("TINI_KILL_PROCESS_GROUP", value);
+            }
+            forwarding(setup, &signals)
+        });
+        assert_eq!(
+            seen.gc,
+            [SIGHUP, SIGUSR1, SIGTERM, SIGWINCH],
+            "{args:?} {env:?}"
+        );
+        assert_eq!(seen.other, [], "{args:?} {env:?}");
+    }
+}
+
+/// As PID 1, with `-s`, or with `TINI_SUBREAPER` set (even empty), tini
+/// adopts and reaps orphans; as a plain child without them it does not, and
+/// they go to the next subreaper up (the harness).
+#[test]
+fn orphans_are_reaped_by_pid1_or_a_subreaper() {
+    let cases: &[(Mode, &[&str], Option<&str>, Reaper)] = &[
+        (Mode::Pid1, &["--"], None, Reaper::Init),
+        (Mode::Child, &["-s", "--"], None, Reaper::Init),
+        (Mode::Child, &["--"], Some("1"), Reaper::Init),
+        (Mode::Child, &["--"], Some(""), Reaper::Init),
+        (Mode::Child, &["--"], None, Reaper::Harness),
+    ];
+    for &(mode, args, env, reaper) in cases {
+        eprintln!("case: {mode:?} {args:?} {env:?}");
+        let seen = differential("tini", "tini", |init| {
+            let mut setup = Setup::new(init, mode).args(args);
+            if let Some(value) = env {
+                setup = setup.env("TINI_SUBREAPER", value);
+            }
+            let o = orphans(setup);
+            (o.reapers, o.status)
+        });
+        assert_eq!(
+            seen,
+            (vec![reaper; 3], Status::Code(0)),
+            "{mode:?} {args:?} {env:?}"
+        );
+    }
+}
+
+/// Neither PID 1 nor a subreaper: both warn on stderr (pidone in its own
+/// words), unless TINI_VERBOSITY is 0.
+#[test]
+fn warning_when_neither_pid1_nor_subreaper() {
+    type Case<'a> = (Mode, &'a [&'a str], &'a [(&'a str, &'a str)], bool);
+    let cases: &[Case] = &[
+        (Mode::Child, &["--"], &[], true),
+        (
+            Mode::Child,
+            &["-v", "--"],
+            &[("TINI_VERBOSITY", "0")],
+            false,
+        ),
+        (Mode::Child, &["-s", "--"], &[], false),
+        (Mode::Child, &["--"], &[("TINI_SUBREAPER", "")], false),
+        (Mode::Pid1, &["--"], &[], false),
+    ];
+    for &(mode, args, env, warns) in cases {
+        let (theirs, ours) = both("tini", "tini", |init| {
+            let mut setup = Setup::new(init, mode).args(args);
+            for (k, v) in env {
+                setup = setup.env(k, v);
+            }
+            setup.probe(["exit", "0"]).outcome()
+        });
+        let what = format!("{mode:?} {args:?} {env:?}");
+        assert_eq!(
+            !theirs.stderr.is_empty(),
+            warns,
+            "{what}: {}",
+            theirs.stderr
+        );
+        assert_eq!(!ours.stderr.is_empty(), warns, "{what}: {}", ours.stderr);
+        if warns {
+            assert_one_pidone_line(&ours, &what);
+        }
+        assert_eq!(ours.status, theirs.status, "{what}");
+    }
+}
+
+/// `-w`: one line on stderr per adopted zombie reaped, naming its pid.
+#[test]
+fn w_logs_each_adopted_zombie() {
+    for mode in [Mode::Pid1, Mode::Child] {
+        for (args, expected) in [(&["-w", "-s", "--"][..], 1), (&["-s", "--"], 0)] {
+            let counts = differential("tini", "tini", |init| {
+                let o = orphans(Setup::new(init, mode).args(args));
+                o.pids
+                    .iter()
+                    .map(|&pid| o.stderr.lines().filter(|l| mentions_number(l, pid)).count())
+                    .collect::<Vec<_>>()
+            });
+            assert_eq!(counts, vec![expected; 3], "{mode:?} {args:?}");
+        }
+    }
+}
+
+/// The init's log lines, on either stream (the workload's lines are
+/// tagged `cmd`).
+fn log_lines(outcome: &Outcome) -> Vec<String> {
+    outcome
+        .stdout
+        .iter()
+        .filter(|l| !l.starts_with("cmd "))
+        .cloned()
+        .chain(outcome.stderr.lines().map(String::from))
+        .collect()
+}
+
+/// `-v` (repeated) and TINI_VERBOSITY: whether anything is logged at all
+/// in an uneventful run (PID 1, so no warning).
+#[test]
+fn verbosity_from_v_and_tini_verbosity() {
+    // TINI_VERBOSITY is read with atoi and wins over -v.
+    let cases: &[(&[&str], Option<&str>, bool)] = &[
+        (&["--"], None, false),
+        (&["-v", "--"], None, true),
+        (&["-vv", "--"], None, true),
+        (&["-v", "-v", "-v", "--"], None, true),
+        (&["-vvvv", "--"], None, true),
+        (&["-vvv", "--"], Some("0"), false),
+        (&["--"], Some("1"), false),
+        (&["--"], Some("2"), true),
+        (&["--"], Some("3"), true),
+        (&["-vvv", "--"], Some("x"), false),
+        (&["--"], Some("2x"), true),
+    ];
+    for &(args, env, expected) in cases {
+        eprintln!("case: {args:?} {env:?}");
+        let logged = differential("tini", "tini", |init| {
+            let mut setup = Setup::new(init, Mode::Pid1).args(args);
+            if let Some(value) = env {
+                setup = setup.env("TINI_VERBOSITY", value);
+            }
+            let outcome = setup.probe(["exit", "0"]).outcome();
+            (outcome.status, !log_lines(&outcome).is_empty())
+        });
+        assert_eq!(
+            logged,
+            (Some(Status::Code(0)), expected),
+            "{args:?} {env:?}"
+        );
+    }
+}
+
+/// Where the log lines of `-v` go: tini writes INFO, DEBUG and TRACE to
+/// stdout, pidone keeps stdout for the command and logs to stderr (a
+/// listed difference).
+#[test]
+fn verbose_logs_go_to_stderr_unlike_tinis() {
+    let (theirs, ours) = both("tini", "tini", |init| {
+        let outcome = Setup::new(init, Mode::Pid1)
+            .args(["-vvv", "--"])
+            .probe(["exit", "0"])
+            .outcome();
+        let on_stdout = outcome.stdout.iter().any(|l| !l.starts_with("cmd "));
+        (on_stdout, !outcome.stderr.is_empty())
+    });
+    assert_eq!(theirs, (true, false), "the real tini");
+    assert_eq!(ours, (false, true), "pidone as tini");
+}
+
+/// `-p SIGNAL`: the init gets SIGNAL when its parent dies, and handles it
+/// like any other signal it receives.
+#[test]
+fn p_sets_the_parent_death_signal() {
+    // SIGUSR1 is forwarded to the command, which goes on running.
+    let got = differential("tini", "tini", |init| {
+        let mut run = Setup::new(init, Mode::Child)
+            .harness("--parent")
+            .args(["-s", "-p", "SIGUSR1", "--"])
+            .probe(["block", "ready", "record", "--exit-on", "63=0"])
+            .start();
+        run.wait("cmd ready");
+        let parent = run.report(|l| l.starts_with("parent "));
+        let parent: i32 = parent["parent ".len()..].parse().unwrap();
+        kill(parent, SIGKILL);
+        run.wait("cmd sig");
+        let got = run.signal_and_sync(SIGUSR2, &["cmd"]);
+        run.signal(SIGEND);
+        let status = run.init_exit();
+        (signals_of(&run.stdout_eof(), "cmd"), got, status)
+    });
+    assert_eq!(
+        got,
+        (
+            vec![SIGUSR1, SIGUSR2, SIGRTMAX, SIGEND],
+            vec![vec![SIGUSR2]],
+            Status::Code(0)
+        )
+    );
+    // SIGKILL kills the init, and the command is left running.
+    let got = differential("tini", "tini", |init| {
+        let mut run = Setup::new(init, Mode::Child)
+            .harness("--parent")
+            .args(["-s", "-p", "SIGKILL", "--"])
+            .probe(["block", "ready", "record"])
+            .start();
+        let ready = run.wait("cmd ready");
+        let cmd: i32 = field(&ready, "pid").parse().unwrap();
+        let parent = run.report(|l| l.starts_with("parent "));
+        let parent: i32 = parent["parent ".len()..].parse().unwrap();
+        kill(parent, SIGKILL);
+        let status = run.init_exit();
+        let got = run.drain(cmd, "cmd");
+        (status, got)
+    });
+    assert_eq!(got, (Status::Signal(SIGKILL), vec![]));
+}
+
+/// pidone knows SIGPWR (and SIGSTKFLT, SIGIO) for `-p`; tini's table
+/// lacks them. A known difference.
+#[test]
+fn p_accepts_sigpwr_unlike_tini() {
+    let (theirs, ours) = both("tini", "tini", |init| {
+        Setup::new(init, Mode::Pid1)
+            .args(["-p", "SIGPWR", "--"])
+            .probe(["exit", "0"])
+            .outcome()
+    });
+    assert_eq!(theirs.status, Some(Status::Code(1)), "{}", theirs.stderr);
+    assert_eq!(ours.status, Some(Status::Code(0)), "{}", ours.stderr);
+}
+
+/// tini parses with GNU getopt, which permutes: options after the program
+/// are tini's, and `--` keeps the rest for the program.
+#[test]
+fn options_after_the_program_are_tinis() {
+    let probe = peerprobe();
+    let cases: Vec<(Vec<&str>, i32, Option<&str>)> = vec![
+        (vec![&probe, "args"], 0, Some("PROBE|args")),
+        (vec![&probe, "--", "args", "-v"], 0, Some("PROBE|args|-v")),
+        (vec![&probe, "args", "--", "-v"], 0, Some("PROBE|args|-v")),
+        (vec![&probe, "args", "-v"], 0, Some("PROBE|args")),
+        (vec!["-s", &probe, "args", "-g"], 0, Some("PROBE|args")),
+        (vec![&probe, "args", "-p", "SIGUSR1"], 0, Some("PROBE|args")),
+        (vec![&probe, "args", "-x"], 1, None),
+        (vec!["--", &probe, "args", "-s"], 0, Some("PROBE|args|-s")),
+    ];
+    for (args, code, argv) in &cases {
+        let seen = differential("tini", "tini", |init| {
+            let outcome = Setup::new(init, Mode::Pid1).args(args).outcome();
+            let argv = outcome
+                .stdout
+                .iter()
+                .find_map(|l| l.strip_prefix("cmd argv "))
+                .map(|a| a.replace(&probe, "PROBE"));
+            (outcome.status, argv)
+        });
+        assert_eq!(
+            seen,
+            (Some(Status::Code(*code)), argv.map(String::from)),
+            "{args:?}"
+        );
+    }
+}
+
+/// With POSIXLY_CORRECT set, GNU getopt stops at the first non-option, so
+/// tini leaves the options after the program to the program.
+#[test]
+fn posixly_correct_stops_options_at_the_program() {
+    let probe = peerprobe();
+    let seen = differential("tini", "tini", |init| {
+        let outcome = Setup::new(init, Mode::Pid1)
+            .env("POSIXLY_CORRECT", "1")
+            .args([probe.as_str(), "args", "-v"])
+            .outcome();
+        outcome
+            .stdout
+            .iter()
+            .find_map(|l| l.strip_prefix("cmd argv "))
+            .map(|a| a.replace(&probe, "PROBE"))
+    });
+    assert_eq!(seen.as_deref(), Some("PROBE|args|-v"));
+}
+
+/// The command can leave a process behind: tini exits with the command.
+/// As PID 1 the kernel then kills it; as a subreaper it runs on. Neither
+/// gets a signal from tini, with or without -g.
+#[test]
+fn leftovers_are_not_waited_for() {
+    for mode in [Mode::Pid1, Mode::Child] {
+        for args in [&["-s", "--"][..], &["-s", "-g", "--"]] {
+            let seen = differential("tini", "tini", |init| {
+                leftover(Setup::new(init, mode).args(args))
+            });
+            assert_eq!(
+                seen,
+                Leftover {
+                    status: Status::Code(5),
+                    got: vec![],
+                    survived: mode == Mode::Child
+                },
+                "{mode:?} {args:?}"
+            );
+        }
+    }
+}
+
+/// PIDONE_GRACE turns on pidone's graceful shutdown under tini's name.
+#[test]
+fn pidone_grace_shuts_leftovers_down_gracefully() {
+    let named = pidone_as("tini");
+    std::thread::scope(|s| {
+        s.spawn(|| graceful(Setup::new(&named.path, Mode::Pid1).args(["--"])));
+        s.spawn(|| {
+            graceful(
+                Setup::new(&named.path, Mode::Child)
+                    .env("PIDONE_SUBREAPER", "1")
+                    .args(["--"]),
+            )
+        });
+        graceful(Setup::new(&named.path, Mode::Child).args(["-s", "--"]));
+    });
+}
+
+/// Without -s, tini is no subreaper as a plain child: the leftovers of the
+/// command are no longer pidone's once the command exits. PIDONE_GRACE
+/// still has to shut them down.
+#[test]
+fn pidone_grace_shuts_leftovers_down_when_not_a_subreaper() {
+    let named = pidone_as("tini");
+    graceful(Setup::new(&named.path, Mode::Child).args(["--"]));
+}
+
+/// Known difference: pidone forwards synchronous signals sent with kill();
+/// tini leaves them unblocked, so as a plain child it dies of them (and as
+/// PID 1 the kernel drops them).
+#[test]
+fn synchronous_signals_sent_with_kill_are_forwarded() {
+    for sig in [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS] {
+        let (theirs, ours) = both("tini", "tini", |init| {
+            let mut run = Setup::new(init, Mode::Child)
+                .args(["-s", "--"])
+                .probe(["block", "ready", "record", "--exit-on", "63=0"])
+                .start();
+            run.wait("cmd ready");
+            run.signal(sig);
+            let (src, line) = run.either(|s, l| {
+                (s == Src::Out && l.starts_with("cmd sig"))
+                    || (s == Src::Report && l.starts_with("exit "))
+            });
+            (src, line)
+        });
+        assert_eq!(theirs.0, Src::Report, "tini dies of {sig}: {theirs:?}");
+        assert!(theirs.1.ends_with(&format!("signal {sig}")), "{theirs:?}");
+        assert_eq!(ours, (Src::Out, format!("cmd sig {sig}")));
+    }
+    // As PID 1, the kernel drops them for tini (no handler, not blocked).
+    let signals = [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS];
+    let (theirs, ours) = both("tini", "tini", |init| {
+        forwarding(Setup::new(init, Mode::Pid1).args(["--"]), &signals).cmd
+    });
+    assert_eq!(theirs, signals.map(|s| (s, vec![])));
+    assert_eq!(ours, signals.map(|s| (s, vec![s])));
+}
+
+/// Known difference: the command starts with an empty signal mask and
+/// default dispositions; tini passes on the mask it inherited, and
+/// dispositions set to ignore survive exec.
+#[test]
+fn command_starts_with_a_clean_signal_state() {
+    let (theirs, ours) = both("tini", "tini", |init| {
+        inherited_signals(Setup::new(init, Mode::Child).args(["-s", "--"]))
+    });
+    assert_eq!(theirs, (mask(&[SIGUSR2]), mask(&[SIGHUP])));
+    assert_eq!(ours, (0, 0));
+}
+
+/// Known difference: pidone closes the descriptors above 2 it inherited and
+/// leaves the working directory once the command runs; tini keeps both.
+/// The command gets them either way.
+#[test]
+fn inherited_descriptors_and_working_directory() {
+    let (theirs, ours) = both("tini", "tini", |init| {
+        inherited_fds_and_cwd(Setup::new(init, Mode::Child).args(["-s", "--"]))
+    });
+    assert_eq!(
+        theirs,
+        Inherited {
+            command_has_fd5: true,
+            init_keeps_fd5: true,
+            init_cwd_is_root: false
+        }
+    );
+    assert_eq!(
+        ours,
+        Inherited {
+            command_has_fd5: true,
+            init_keeps_fd5: false,
+            init_cwd_is_root: true
+        }
+    );
+}
