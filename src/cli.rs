@@ -81,6 +81,8 @@ pub struct Config {
     pub exec_codes: ExecCodes,
     /// dumb-init: after forwarding SIGTSTP, SIGTTIN or SIGTTOU, stop too.
     pub suspend_with_command: bool,
+    /// catatonit: close inherited descriptors above 2 once the command runs.
+    pub close_inherited: bool,
     pub pdeathsig: Option<Signal>,
     /// 0 quiet, 1 warnings (default), 2 info, 3 debug.
     pub verbosity: u8,
@@ -101,6 +103,7 @@ impl Default for Config {
             isolation: Isolation::Group,
             exec_codes: ExecCodes::Shell,
             suspend_with_command: false,
+            close_inherited: false,
             pdeathsig: None,
             verbosity: 1,
             log_zombies: false,

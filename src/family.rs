@@ -10,7 +10,7 @@ use core::mem::MaybeUninit;
 use rustix::fd::{AsFd, OwnedFd};
 use rustix::fs::{Mode, OFlags, RawDir, open, openat};
 use rustix::io::{self, Errno};
-use rustix::process::{Pid, getpid, kill_process, kill_process_group};
+use rustix::process::{Pid, getpid, kill_process, kill_process_group, test_kill_process_group};
 
 use crate::signal::{self, Signal};
 
@@ -26,6 +26,7 @@ pub struct Family {
 /// What `/proc/PID/stat` says about a process.
 pub struct Stat {
     pub ppid: i32,
+    pub pgrp: i32,
     pub state: u8,
     comm: [u8; 16],
     comm_len: usize,
@@ -47,6 +48,10 @@ impl Family {
         }
     }
 
+    pub fn me(&self) -> Pid {
+        self.me
+    }
+
     pub fn is_pid1(&self) -> bool {
         self.pid1
     }
@@ -60,21 +65,26 @@ impl Family {
         procfs
     }
 
-    /// Signals everyone pidone is responsible for. Without `/proc` a
-    /// subreaper cannot find its descendants: it signals `fallback_group`
-    /// (the command's process group), where most of them usually are.
-    pub fn signal_all(&self, signal: Signal, fallback_group: Option<Pid>) -> io::Result<()> {
+    /// Signals everyone pidone is responsible for, each once. As a
+    /// subreaper: first `group` (the command's process group), which the
+    /// kernel signals as a whole so that no member can fork its way out,
+    /// then each descendant outside it, found through `/proc`. Without
+    /// `/proc` the group is all a subreaper can reach.
+    pub fn signal_all(&self, signal: Signal, group: Option<Pid>) -> io::Result<()> {
         if self.pid1 {
             return broadcast(signal);
         }
-        if !self.sees_procfs() {
-            return match fallback_group {
-                Some(group) => ignore_gone(kill_process_group(group, signal.to_rustix())),
-                None => Ok(()),
-            };
+        if let Some(group) = group {
+            ignore_gone(kill_process_group(group, signal.to_rustix()))?;
         }
-        self.each(|pid, _| {
-            let _ = kill_process(pid, signal.to_rustix());
+        if !self.sees_procfs() {
+            return Ok(());
+        }
+        let group = group.map_or(0, |g| g.as_raw_nonzero().get());
+        self.each(|pid, stat| {
+            if stat.pgrp != group {
+                let _ = kill_process(pid, signal.to_rustix());
+            }
         })
     }
 
@@ -84,7 +94,10 @@ impl Family {
     /// `/proc` there is no way to find one, and the answer is `None`.
     pub fn stranger(&self) -> Option<Pid> {
         let mut found = None;
-        if self.pid1 {
+        // kill(-1, 0) finds nobody in one call, the common case: only when
+        // somebody is there is /proc read to name them.
+        let alone = matches!(test_kill_process_group(Pid::INIT), Err(Errno::SRCH));
+        if self.pid1 && !alone {
             let _ = self.each(|pid, _| {
                 found.get_or_insert(pid);
             });
@@ -215,8 +228,10 @@ pub fn parse_stat(line: &[u8]) -> Option<(i32, Stat)> {
         .filter(|f| !f.is_empty());
     let state = *fields.next()?.first()?;
     let ppid = signal::parse_number(fields.next()?)?;
+    let pgrp = signal::parse_number(fields.next()?)?;
     let mut stat = Stat {
         ppid: ppid as i32,
+        pgrp: pgrp as i32,
         state,
         comm: [0; 16],
         comm_len: comm.len().min(16),
@@ -231,10 +246,10 @@ mod tests {
 
     #[test]
     fn parses_stat_lines_with_odd_names() {
-        let (pid, stat) = parse_stat(b"42 (sleep) S 7 42 42 0 -1 4194560 95 0 0 0").unwrap();
+        let (pid, stat) = parse_stat(b"42 (sleep) S 7 40 42 0 -1 4194560 95 0 0 0").unwrap();
         assert_eq!(
-            (pid, stat.ppid, stat.state, stat.comm()),
-            (42, 7, b'S', b"sleep".as_slice())
+            (pid, stat.ppid, stat.pgrp, stat.state, stat.comm()),
+            (42, 7, 40, b'S', b"sleep".as_slice())
         );
         let (_, stat) = parse_stat(b"9 (a) b (c)) Z 1 9 9").unwrap();
         assert_eq!(

@@ -2,7 +2,7 @@
 //! `sigtimedwait`, and a timeout only while a deadline is pending.
 
 use rustix::io::{self, Errno};
-use rustix::process::getpid;
+use rustix::process::Pid;
 use rustix::runtime::{How, KernelSigSet, KernelSigaction, kernel_sigaction, kernel_sigprocmask};
 use rustix::time::{ClockId, Timespec, clock_gettime};
 
@@ -53,7 +53,8 @@ pub fn now() -> Timespec {
 }
 
 /// Waits for the next signal, or until `deadline` (on the monotonic clock).
-pub fn next(deadline: Option<Timespec>) -> io::Result<Wake> {
+/// `me` is pidone's pid, to tell the signals it caused itself.
+pub fn next(deadline: Option<Timespec>, me: Pid) -> io::Result<Wake> {
     let all = KernelSigSet::all();
     loop {
         let timeout = match deadline {
@@ -79,7 +80,7 @@ pub fn next(deadline: Option<Timespec>) -> io::Result<Wake> {
                 };
                 // SI_USER (0) with our own pid: the kernel's send_sig() on
                 // our behalf, such as SIGPIPE after a write to a closed pipe.
-                let from_self = code == 0 && sender == getpid().as_raw_nonzero().get();
+                let from_self = code == 0 && sender == me.as_raw_nonzero().get();
                 return Ok(Wake::Signal { signal, from_self });
             }
             Err(Errno::AGAIN) => return Ok(Wake::Timeout),

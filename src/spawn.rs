@@ -160,12 +160,17 @@ fn become_command(args: &Args, index: usize, name: &CStr, isolation: Isolation) 
     search_path(args.env(b"PATH").unwrap_or(DEFAULT_PATH), file, exec)
 }
 
-/// In pidone after the fork: keeps nothing the command may need gone. The
-/// working directory becomes `/`, so pidone does not hold a mount busy,
-/// and every inherited file descriptor above 2 is closed, so a pipe or
-/// socket closes when the command and its children are done with it.
-pub fn release_inherited() {
+/// In pidone after the fork: the working directory becomes `/`, so pidone
+/// does not hold a mount busy; with `close_fds` (catatonit's way), every
+/// inherited file descriptor above 2 is closed, so that a pipe or socket
+/// closes when the command and its children are done with it. Not by
+/// default: listing /proc/self/fd costs more than pidone's whole start-up
+/// besides fork and exec.
+pub fn release_inherited(close_fds: bool) {
     let _ = rustix::process::chdir(c"/");
+    if !close_fds {
+        return;
+    }
     let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
     let Ok(dir) = open(c"/proc/self/fd", flags, Mode::empty()) else {
         return;

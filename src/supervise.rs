@@ -81,7 +81,7 @@ pub fn run(config: &Config, args: &Args, command: Option<usize>) -> u8 {
                 return 1;
             }
         };
-    spawn::release_inherited();
+    spawn::release_inherited(config.close_inherited);
     if let Some(pid) = child {
         Line::new()
             .text(b"started ")
@@ -154,7 +154,7 @@ fn watch_parent(signal: Signal) -> rustix::io::Result<Option<Signal>> {
 impl Supervisor<'_> {
     fn run(mut self) -> u8 {
         loop {
-            let code = match sigwait::next(self.deadline) {
+            let code = match sigwait::next(self.deadline, self.family.me()) {
                 Ok(Wake::Timeout) => {
                     self.deadline = None;
                     self.handle(Event::GraceExpired)
@@ -192,18 +192,22 @@ impl Supervisor<'_> {
             return None;
         }
         let rewritten = self.config.rewrite.apply(signal);
+        // The state machine first, the signal last: the command it wakes
+        // should not have to wait while pidone finishes with it.
+        if rewritten.is_some_and(Signal::asks_to_stop) {
+            if let Some(code) = self.handle(Event::StopRequested) {
+                return Some(code);
+            }
+        }
         if let Some(rewritten) = rewritten {
             self.forward(rewritten);
         }
         if self.config.suspend_with_command && signal.is_job_control() {
             // dumb-init's job control: stop along with the command, so the
             // shell that started pidone sees the job stop.
-            let _ = kill_process(getpid(), Signal::STOP.to_rustix());
+            let _ = kill_process(self.family.me(), Signal::STOP.to_rustix());
         }
-        match rewritten {
-            Some(s) if s.asks_to_stop() => self.handle(Event::StopRequested),
-            _ => None,
-        }
+        None
     }
 
     /// Feeds `event` to the state machine and carries out what it says,

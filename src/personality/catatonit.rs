@@ -24,6 +24,7 @@ where
         after_command: AfterCommand::Exit,
         subreaper: Subreaper::Required,
         exec_codes: ExecCodes::Always(1),
+        close_inherited: true,
         ..Config::default()
     };
     // catatonit swallows the terminal's stop signals rather than forward them.
