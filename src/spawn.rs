@@ -194,10 +194,10 @@ pub fn release_inherited(close_fds: bool) {
 /// Socket activation: `LISTEN_PID` names the process meant to take the
 /// passed sockets. When it names pidone, the command is the one meant.
 fn rewrite_listen_pid(args: &Args, buf: &mut [u8; 32]) {
-    let parent = getppid().map(|p| p.as_raw_nonzero().get().unsigned_abs());
     let Some(value) = args.env(b"LISTEN_PID") else {
         return;
     };
+    let parent = getppid().map(|p| p.as_raw_nonzero().get().unsigned_abs());
     if signal::parse_number(value) != parent {
         return;
     }

@@ -3,7 +3,7 @@
 
 use rustix::io::Errno;
 use rustix::process::{
-    Pid, getpid, getppid, kill_process, kill_process_group, set_child_subreaper,
+    Pid, getppid, kill_process, kill_process_group, set_child_subreaper,
     set_parent_process_death_signal,
 };
 use rustix::time::Timespec;
@@ -46,7 +46,7 @@ pub fn run(config: &Config, args: &Args, command: Option<usize>) -> u8 {
     sigwait::reset_dispositions();
     let family = Family::new();
     if !family.is_pid1() {
-        if let Err(code) = register_subreaper(config) {
+        if let Err(code) = register_subreaper(config, family.me()) {
             return code;
         }
     }
@@ -108,7 +108,7 @@ pub fn run(config: &Config, args: &Args, command: Option<usize>) -> u8 {
 
 /// Becomes a child subreaper, as the personality wants it; `Err` holds the
 /// exit code when pidone cannot go on without it.
-fn register_subreaper(config: &Config) -> Result<(), u8> {
+fn register_subreaper(config: &Config, me: Pid) -> Result<(), u8> {
     let verbosity = config.verbosity;
     match config.subreaper {
         Subreaper::Off { warn } => {
@@ -121,7 +121,7 @@ fn register_subreaper(config: &Config) -> Result<(), u8> {
         }
         // Orphans of our descendants come to us instead of to whoever
         // started pidone, so they are reaped and shut down with the rest.
-        Subreaper::Auto | Subreaper::Required => match set_child_subreaper(Some(getpid())) {
+        Subreaper::Auto | Subreaper::Required => match set_child_subreaper(Some(me)) {
             Ok(()) => Ok(()),
             Err(e) => {
                 let mut line = Line::new();
