@@ -8,51 +8,16 @@ mod peers;
 
 use peers::*;
 
-fn setup(init: &std::path::Path, mode: Mode, args: &[&str]) -> Setup {
-    Setup::new(init, mode).args(args)
-}
-
 #[test]
 fn exit_status_of_the_command_passes_through() {
     for mode in [Mode::Pid1, Mode::Child] {
-        let statuses = differential("dumb-init", "dumb-init", |init| {
-            [
-                vec!["exit", "0"],
-                vec!["exit", "3"],
-                vec!["die", "TERM"],
-                vec!["die", "USR1"],
-            ]
-            .into_iter()
-            .map(|steps| setup(init, mode, &[]).probe(steps).outcome().status)
-            .collect::<Vec<_>>()
-        });
-        let expected = [0, 3, 128 + SIGTERM, 128 + SIGUSR1].map(|c| Some(Status::Code(c)));
-        assert_eq!(statuses, expected, "{mode:?}");
+        exit_status_passes_through("dumb-init", "dumb-init", mode, &[]);
     }
 }
 
 #[test]
 fn exec_failures_exit_2() {
-    let bad = BadPrograms::new();
-    let statuses = differential("dumb-init", "dumb-init", |init| {
-        [
-            "/nonexistent/program".to_owned(),
-            "no-such-program-in-path".to_owned(),
-            bad.path("not-executable"),
-            "/etc/passwd/x".to_owned(),
-        ]
-        .iter()
-        .flat_map(|program| {
-            [&[][..], &["-c"]].map(|args| {
-                let mut args = args.to_vec();
-                args.push(program);
-                let outcome = oneshot(init, Mode::Pid1, &args);
-                (outcome.status, outcome.stderr.is_empty())
-            })
-        })
-        .collect::<Vec<_>>()
-    });
-    assert_eq!(statuses, vec![(Some(Status::Code(2)), false); 8]);
+    exec_failures("dumb-init", "dumb-init", &[&[], &["-c"]], [2; 4]);
 }
 
 /// glibc's execvp, which dumb-init calls, runs an executable file that the
@@ -60,37 +25,22 @@ fn exec_failures_exit_2() {
 /// works under dumb-init.
 #[test]
 fn a_script_without_shebang_runs_with_sh() {
-    let bad = BadPrograms::new();
-    let outcomes = differential("dumb-init", "dumb-init", |init| {
-        ["no-shebang", "garbage"]
-            .iter()
-            .map(|name| {
-                let outcome = oneshot(init, Mode::Pid1, &[&bad.path(name)]);
-                (outcome.status, outcome.stdout)
-            })
-            .collect::<Vec<_>>()
-    });
-    assert_eq!(
-        outcomes[0],
-        (Some(Status::Code(7)), vec!["ran-by-sh".to_owned()])
-    );
+    script_without_shebang_runs_with_sh("dumb-init", "dumb-init", &[]);
 }
 
 #[test]
 fn help_and_version_go_to_stderr_and_exit_0() {
     for args in [["-h"], ["--help"], ["-V"], ["--version"]] {
-        let (theirs, ours) = both("dumb-init", "dumb-init", |init| {
-            oneshot(init, Mode::Child, &args)
-        });
-        assert_eq!(printed(&ours), printed(&theirs), "{args:?}");
-        assert_eq!(
-            printed(&theirs),
+        let (_, ours) = prints(
+            "dumb-init",
+            "dumb-init",
+            Mode::Child,
+            &args,
             Printed {
                 status: Some(Status::Code(0)),
                 stdout: false,
-                stderr: true
+                stderr: true,
             },
-            "{args:?}"
         );
         let first = ours.stderr.lines().next().unwrap_or_default();
         assert!(
@@ -130,35 +80,23 @@ fn help_text_is_dumb_inits() {
 
 #[test]
 fn usage_errors_exit_1_with_a_message_on_stderr() {
-    let cases: &[&[&str]] = &[
-        &[],
-        &["-c"],
-        &["-x", "true"],
-        &["--nope", "true"],
-        &["-r", "15", "true"],
-        &["-r", "32:1", "true"],
-        &["-r", "1:32", "true"],
-        &["-r", "0:1", "true"],
-        &["-r", "TERM:INT", "true"],
-        &["--rewrite"],
-        &["--single-child=yes", "true"],
-    ];
-    for args in cases {
-        let (theirs, ours) = both("dumb-init", "dumb-init", |init| {
-            oneshot(init, Mode::Pid1, args)
-        });
-        assert_eq!(printed(&ours), printed(&theirs), "{args:?}");
-        assert_eq!(
-            printed(&theirs),
-            Printed {
-                status: Some(Status::Code(1)),
-                stdout: false,
-                stderr: true
-            },
-            "{args:?}"
-        );
-        assert_one_pidone_line(&ours, &format!("{args:?}"));
-    }
+    usage_errors(
+        "dumb-init",
+        "dumb-init",
+        &[
+            &[],
+            &["-c"],
+            &["-x", "true"],
+            &["--nope", "true"],
+            &["-r", "15", "true"],
+            &["-r", "32:1", "true"],
+            &["-r", "1:32", "true"],
+            &["-r", "0:1", "true"],
+            &["-r", "TERM:INT", "true"],
+            &["--rewrite"],
+            &["--single-child=yes", "true"],
+        ],
+    );
 }
 
 /// Known difference: dumb-init's getopt_long takes unambiguous
@@ -190,15 +128,7 @@ fn options_end_at_the_command() {
     ];
     for args in &cases {
         eprintln!("case: {args:?}");
-        let seen = differential("dumb-init", "dumb-init", |init| {
-            let outcome = Setup::new(init, Mode::Pid1).args(args).outcome();
-            let argv = outcome
-                .stdout
-                .iter()
-                .find_map(|l| l.strip_prefix("cmd argv "))
-                .map(|a| a.replace(&probe, "PROBE"));
-            (outcome.status, argv)
-        });
+        let seen = argv_seen("dumb-init", "dumb-init", args);
         let position = args.iter().position(|a| *a == probe).unwrap();
         let expected = args[position..].join("|").replace(&probe, "PROBE");
         assert_eq!(seen, (Some(Status::Code(0)), Some(expected)), "{args:?}");
@@ -223,13 +153,7 @@ fn session_mode_and_single_child_mode() {
                 if let Some(value) = setsid {
                     setup = setup.env("DUMB_INIT_SETSID", value);
                 }
-                let outcome = setup.probe(["status", "exit", "0"]).outcome();
-                let status = outcome
-                    .stdout
-                    .iter()
-                    .find(|l| l.starts_with("cmd status"))
-                    .cloned()
-                    .unwrap();
+                let status = status_line(setup);
                 let pid = field(&status, "pid");
                 (field(&status, "sid") == pid, field(&status, "pgid") == pid)
             });
@@ -249,17 +173,7 @@ const SIGNALS: &[i32] = &[
 fn signals_go_to_the_group_or_with_c_to_the_command() {
     for (args, group) in [(&[][..], true), (&["-c"], false)] {
         for mode in [Mode::Pid1, Mode::Child] {
-            let seen = differential("dumb-init", "dumb-init", |init| {
-                forwarding(setup(init, mode, args), SIGNALS)
-            });
-            for (sig, got) in &seen.cmd {
-                assert_eq!(*got, vec![*sig], "signal {sig} {args:?} {mode:?}");
-            }
-            let mut expected = if group { SIGNALS.to_vec() } else { vec![] };
-            expected.sort_unstable();
-            assert_eq!(seen.gc, expected, "{args:?} {mode:?}");
-            assert_eq!(seen.other, [], "{args:?} {mode:?}");
-            assert_eq!(seen.status, Status::Code(0));
+            signals_forwarded("dumb-init", "dumb-init", mode, args, SIGNALS, &[], group);
         }
     }
 }
@@ -438,15 +352,7 @@ fn terminal_stop_signals_with_c_or_rewritten() {
 fn orphans_are_reaped_as_pid1() {
     for (mode, reaper) in [(Mode::Pid1, Reaper::Init), (Mode::Child, Reaper::Harness)] {
         for args in [&[][..], &["-c"]] {
-            let seen = differential("dumb-init", "dumb-init", |init| {
-                let o = orphans(setup(init, mode, args));
-                (o.reapers, o.status)
-            });
-            assert_eq!(
-                seen,
-                (vec![reaper; 3], Status::Code(0)),
-                "{mode:?} {args:?}"
-            );
+            orphans_reaped_by("dumb-init", "dumb-init", mode, args, None, reaper);
         }
     }
 }
@@ -462,18 +368,7 @@ fn leftovers_get_sigterm_when_the_command_exits() {
         (&["-c"], &[]),
     ];
     for &(args, got) in cases {
-        let seen = differential("dumb-init", "dumb-init", |init| {
-            leftover(setup(init, Mode::Child, args))
-        });
-        assert_eq!(
-            seen,
-            Leftover {
-                status: Status::Code(5),
-                got: got.to_vec(),
-                survived: true
-            },
-            "{args:?}"
-        );
+        leftover_gets("dumb-init", "dumb-init", Mode::Child, args, got, true);
     }
     // As PID 1 the kernel kills what is left when dumb-init exits.
     let seen = differential("dumb-init", "dumb-init", |init| {
@@ -497,19 +392,8 @@ fn verbose_and_dumb_init_debug() {
     ];
     for &(args, debug, logged) in cases {
         for mode in [Mode::Pid1, Mode::Child] {
-            let seen = differential("dumb-init", "dumb-init", |init| {
-                let mut setup = setup(init, mode, args);
-                if let Some(value) = debug {
-                    setup = setup.env("DUMB_INIT_DEBUG", value);
-                }
-                let outcome = setup.probe(["exit", "0"]).outcome();
-                (outcome.status, !outcome.stderr.is_empty())
-            });
-            assert_eq!(
-                seen,
-                (Some(Status::Code(0)), logged),
-                "{args:?} {debug:?} {mode:?}"
-            );
+            let env = debug.map(|value| ("DUMB_INIT_DEBUG", value));
+            logs_on_stderr("dumb-init", "dumb-init", mode, args, env, logged);
         }
     }
 }
@@ -517,13 +401,15 @@ fn verbose_and_dumb_init_debug() {
 /// PIDONE_GRACE turns on pidone's graceful shutdown under dumb-init's name.
 #[test]
 fn pidone_grace_shuts_leftovers_down_gracefully() {
-    let named = pidone_as("dumb-init");
-    std::thread::scope(|s| {
-        s.spawn(|| graceful(Setup::new(&named.path, Mode::Pid1).arg("-c")));
-        // As a plain child, with PIDONE_SUBREAPER pidone adopts the leftovers.
-        s.spawn(|| graceful(Setup::new(&named.path, Mode::Child).env("PIDONE_SUBREAPER", "1")));
-        graceful(Setup::new(&named.path, Mode::Pid1));
-    });
+    graceful_as(
+        "dumb-init",
+        &[
+            (Mode::Pid1, &["-c"], None),
+            // As a plain child, with PIDONE_SUBREAPER pidone adopts the leftovers.
+            (Mode::Child, &[], Some(("PIDONE_SUBREAPER", "1"))),
+            (Mode::Pid1, &[], None),
+        ],
+    );
 }
 
 /// dumb-init is no subreaper: as a plain child, the leftovers of the
@@ -532,11 +418,10 @@ fn pidone_grace_shuts_leftovers_down_gracefully() {
 /// SIGTERM to the group).
 #[test]
 fn pidone_grace_shuts_leftovers_down_when_not_pid1() {
-    let named = pidone_as("dumb-init");
-    std::thread::scope(|s| {
-        s.spawn(|| graceful(Setup::new(&named.path, Mode::Child).arg("-c")));
-        graceful(Setup::new(&named.path, Mode::Child));
-    });
+    graceful_as(
+        "dumb-init",
+        &[(Mode::Child, &["-c"], None), (Mode::Child, &[], None)],
+    );
 }
 
 /// Synchronous signals sent with kill() are forwarded by both.
@@ -553,25 +438,17 @@ fn synchronous_signals_sent_with_kill_are_forwarded() {
 /// whatever dumb-init inherited.
 #[test]
 fn command_starts_with_a_clean_signal_state() {
-    let seen = differential("dumb-init", "dumb-init", |init| {
-        inherited_signals(setup(init, Mode::Child, &[]))
-    });
-    assert_eq!(seen, (0, 0));
+    clean_signal_state("dumb-init", "dumb-init", &[], (0, 0));
 }
 
 /// dumb-init and pidone both leave the working directory and keep the
 /// descriptors above 2 they inherited (the command gets them too).
 #[test]
 fn inherited_descriptors_and_working_directory() {
-    let seen = differential("dumb-init", "dumb-init", |init| {
-        inherited_fds_and_cwd(setup(init, Mode::Child, &[]))
-    });
-    assert_eq!(
-        seen,
-        Inherited {
-            command_has_fd5: true,
-            init_keeps_fd5: true,
-            init_cwd_is_root: true
-        }
-    );
+    let kept = || Inherited {
+        command_has_fd5: true,
+        init_keeps_fd5: true,
+        init_cwd_is_root: true,
+    };
+    inherited_descriptors("dumb-init", "dumb-init", &[], kept(), kept());
 }

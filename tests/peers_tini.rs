@@ -13,25 +13,7 @@ use peers::*;
 fn exit_status_of_the_command_passes_through() {
     for name in ["tini", "docker-init"] {
         for mode in [Mode::Pid1, Mode::Child] {
-            let statuses = differential("tini", name, |init| {
-                [
-                    vec!["exit", "0"],
-                    vec!["exit", "3"],
-                    vec!["die", "TERM"],
-                    vec!["die", "USR1"],
-                ]
-                .into_iter()
-                .map(|steps| {
-                    Setup::new(init, mode)
-                        .args(["-s", "--"])
-                        .probe(steps)
-                        .outcome()
-                        .status
-                })
-                .collect::<Vec<_>>()
-            });
-            let expected = [0, 3, 128 + SIGTERM, 128 + SIGUSR1].map(|c| Some(Status::Code(c)));
-            assert_eq!(statuses, expected, "{name} {mode:?}");
+            exit_status_passes_through("tini", name, mode, &["-s", "--"]);
         }
     }
 }
@@ -63,25 +45,7 @@ fn e_remaps_exit_codes_to_zero() {
 
 #[test]
 fn exec_failures_exit_127_126_or_1() {
-    let bad = BadPrograms::new();
-    let statuses = differential("tini", "tini", |init| {
-        [
-            "/nonexistent/program".to_owned(),
-            "no-such-program-in-path".to_owned(),
-            bad.path("not-executable"),
-            "/etc/passwd/x".to_owned(),
-        ]
-        .iter()
-        .map(|program| {
-            let outcome = oneshot(init, Mode::Pid1, &["--", program]);
-            (outcome.status, outcome.stderr.is_empty())
-        })
-        .collect::<Vec<_>>()
-    });
-    assert_eq!(
-        statuses,
-        [127, 127, 126, 1].map(|c| (Some(Status::Code(c)), false))
-    );
+    exec_failures("tini", "tini", &[&["--"]], [127, 127, 126, 1]);
 }
 
 /// glibc's execvp, which tini calls, runs an executable file that the
@@ -89,33 +53,21 @@ fn exec_failures_exit_127_126_or_1() {
 /// works under tini.
 #[test]
 fn a_script_without_shebang_runs_with_sh() {
-    let bad = BadPrograms::new();
-    let outcomes = differential("tini", "tini", |init| {
-        ["no-shebang", "garbage"]
-            .iter()
-            .map(|name| {
-                let outcome = oneshot(init, Mode::Pid1, &["--", &bad.path(name)]);
-                (outcome.status, outcome.stdout)
-            })
-            .collect::<Vec<_>>()
-    });
-    assert_eq!(
-        outcomes[0],
-        (Some(Status::Code(7)), vec!["ran-by-sh".to_owned()])
-    );
+    script_without_shebang_runs_with_sh("tini", "tini", &["--"]);
 }
 
 #[test]
 fn help_goes_to_stdout_and_exits_0() {
-    let (theirs, ours) = both("tini", "tini", |init| oneshot(init, Mode::Child, &["-h"]));
-    assert_eq!(printed(&ours), printed(&theirs));
-    assert_eq!(
-        printed(&theirs),
+    let (_, ours) = prints(
+        "tini",
+        "tini",
+        Mode::Child,
+        &["-h"],
         Printed {
             status: Some(Status::Code(0)),
             stdout: true,
-            stderr: false
-        }
+            stderr: false,
+        },
     );
     assert!(
         ours.stdout[0].starts_with("tini (tini version 0.19.0")
@@ -136,74 +88,39 @@ fn help_text_is_tinis() {
 #[test]
 fn version_alone_is_on_stdout_in_a_form_docker_parses() {
     for name in ["tini", "docker-init"] {
-        let (theirs, ours) = both("tini", name, |init| {
-            oneshot(init, Mode::Child, &["--version"])
-        });
-        assert_eq!(printed(&ours), printed(&theirs), "{name}");
-        assert_eq!(
-            printed(&theirs),
-            Printed {
-                status: Some(Status::Code(0)),
-                stdout: true,
-                stderr: false
-            }
-        );
-        let (theirs, ours) = (theirs.stdout_text(), ours.stdout_text());
-        assert!(ours.starts_with("tini version "), "{ours}");
-        assert!(ours.contains("pidone"), "{ours}");
-        assert_eq!(docker_init_version(&theirs).as_deref(), Some("0.19.0"));
-        let version = docker_init_version(&ours).expect("Docker parses it");
-        assert!(version.starts_with("0.19.0"), "{version}");
+        version_docker_parses("tini", name, &["--version"], "0.19.0");
     }
 }
 
 #[test]
 fn usage_errors_exit_1_with_a_message_on_stderr() {
-    let cases: &[&[&str]] = &[
-        &[],
-        &["-x", "true"],
-        &["--version", "true"],
-        &["true", "--version"],
-        &["--help"],
-        &["-v"],
-        &["-p"],
-        &["-e"],
-        &["-p", "KILL", "true"],
-        &["-p", "9", "true"],
-        &["-p", "SIGkill", "true"],
-        &["-e", "256", "true"],
-        &["-e", "x", "true"],
-        &["true", "-x"],
-    ];
-    for args in cases {
-        let (theirs, ours) = both("tini", "tini", |init| oneshot(init, Mode::Pid1, args));
-        assert_eq!(printed(&ours), printed(&theirs), "{args:?}");
-        assert_eq!(
-            printed(&theirs),
-            Printed {
-                status: Some(Status::Code(1)),
-                stdout: false,
-                stderr: true
-            },
-            "{args:?}"
-        );
-        assert_one_pidone_line(&ours, &format!("{args:?}"));
-    }
+    usage_errors(
+        "tini",
+        "tini",
+        &[
+            &[],
+            &["-x", "true"],
+            &["--version", "true"],
+            &["true", "--version"],
+            &["--help"],
+            &["-v"],
+            &["-p"],
+            &["-e"],
+            &["-p", "KILL", "true"],
+            &["-p", "9", "true"],
+            &["-p", "SIGkill", "true"],
+            &["-e", "256", "true"],
+            &["-e", "x", "true"],
+            &["true", "-x"],
+        ],
+    );
 }
 
 /// `-l` prints a license on stdout and exits 0; pidone's own license, not
 /// tini's (which is not the license pidone is under).
 #[test]
 fn l_prints_a_license_on_stdout() {
-    let (theirs, ours) = both("tini", "tini", |init| oneshot(init, Mode::Child, &["-l"]));
-    assert_eq!(printed(&ours), printed(&theirs));
-    assert_eq!(printed(&ours).status, Some(Status::Code(0)));
-    assert!(theirs.stdout_text().contains("MIT"));
-    assert!(
-        ours.stdout_text().contains("pidone"),
-        "{}",
-        ours.stdout_text()
-    );
+    license_on_stdout("tini", "tini", "-l", "MIT");
 }
 
 const SIGNALS: &[i32] = &[
@@ -216,19 +133,15 @@ const SIGNALS: &[i32] = &[
 #[test]
 fn signals_go_to_the_command_only() {
     for mode in [Mode::Pid1, Mode::Child] {
-        let seen = differential("tini", "tini", |init| {
-            forwarding(Setup::new(init, mode).args(["-s", "--"]), SIGNALS)
-        });
-        for (sig, got) in &seen.cmd {
-            let expected = if [SIGTTIN, SIGTTOU].contains(sig) {
-                vec![]
-            } else {
-                vec![*sig]
-            };
-            assert_eq!(*got, expected, "signal {sig} {mode:?}");
-        }
-        assert_eq!((seen.gc.len(), seen.other.len()), (0, 0), "{seen:?}");
-        assert_eq!(seen.status, Status::Code(0));
+        signals_forwarded(
+            "tini",
+            "tini",
+            mode,
+            &["-s", "--"],
+            SIGNALS,
+            &[SIGTTIN, SIGTTOU],
+            false,
+        );
     }
 }
 
@@ -272,19 +185,8 @@ fn orphans_are_reaped_by_pid1_or_a_subreaper() {
     ];
     for &(mode, args, env, reaper) in cases {
         eprintln!("case: {mode:?} {args:?} {env:?}");
-        let seen = differential("tini", "tini", |init| {
-            let mut setup = Setup::new(init, mode).args(args);
-            if let Some(value) = env {
-                setup = setup.env("TINI_SUBREAPER", value);
-            }
-            let o = orphans(setup);
-            (o.reapers, o.status)
-        });
-        assert_eq!(
-            seen,
-            (vec![reaper; 3], Status::Code(0)),
-            "{mode:?} {args:?} {env:?}"
-        );
+        let env = env.map(|value| ("TINI_SUBREAPER", value));
+        orphans_reaped_by("tini", "tini", mode, args, env, reaper);
     }
 }
 
@@ -477,32 +379,20 @@ fn p_accepts_sigpwr_unlike_tini() {
 #[test]
 fn options_after_the_program_are_tinis() {
     let probe = peerprobe();
-    let cases: Vec<(Vec<&str>, i32, Option<&str>)> = vec![
-        (vec![&probe, "args"], 0, Some("PROBE|args")),
-        (vec![&probe, "--", "args", "-v"], 0, Some("PROBE|args|-v")),
-        (vec![&probe, "args", "--", "-v"], 0, Some("PROBE|args|-v")),
-        (vec![&probe, "args", "-v"], 0, Some("PROBE|args")),
-        (vec!["-s", &probe, "args", "-g"], 0, Some("PROBE|args")),
-        (vec![&probe, "args", "-p", "SIGUSR1"], 0, Some("PROBE|args")),
-        (vec![&probe, "args", "-x"], 1, None),
-        (vec!["--", &probe, "args", "-s"], 0, Some("PROBE|args|-s")),
-    ];
-    for (args, code, argv) in &cases {
-        let seen = differential("tini", "tini", |init| {
-            let outcome = Setup::new(init, Mode::Pid1).args(args).outcome();
-            let argv = outcome
-                .stdout
-                .iter()
-                .find_map(|l| l.strip_prefix("cmd argv "))
-                .map(|a| a.replace(&probe, "PROBE"));
-            (outcome.status, argv)
-        });
-        assert_eq!(
-            seen,
-            (Some(Status::Code(*code)), argv.map(String::from)),
-            "{args:?}"
-        );
-    }
+    options_after_the_program(
+        "tini",
+        "tini",
+        &[
+            (vec![&probe, "args"], 0, Some("PROBE|args")),
+            (vec![&probe, "--", "args", "-v"], 0, Some("PROBE|args|-v")),
+            (vec![&probe, "args", "--", "-v"], 0, Some("PROBE|args|-v")),
+            (vec![&probe, "args", "-v"], 0, Some("PROBE|args")),
+            (vec!["-s", &probe, "args", "-g"], 0, Some("PROBE|args")),
+            (vec![&probe, "args", "-p", "SIGUSR1"], 0, Some("PROBE|args")),
+            (vec![&probe, "args", "-x"], 1, None),
+            (vec!["--", &probe, "args", "-s"], 0, Some("PROBE|args|-s")),
+        ],
+    );
 }
 
 /// With POSIXLY_CORRECT set, GNU getopt stops at the first non-option, so
@@ -531,18 +421,7 @@ fn posixly_correct_stops_options_at_the_program() {
 fn leftovers_are_not_waited_for() {
     for mode in [Mode::Pid1, Mode::Child] {
         for args in [&["-s", "--"][..], &["-s", "-g", "--"]] {
-            let seen = differential("tini", "tini", |init| {
-                leftover(Setup::new(init, mode).args(args))
-            });
-            assert_eq!(
-                seen,
-                Leftover {
-                    status: Status::Code(5),
-                    got: vec![],
-                    survived: mode == Mode::Child
-                },
-                "{mode:?} {args:?}"
-            );
+            leftover_gets("tini", "tini", mode, args, &[], mode == Mode::Child);
         }
     }
 }
@@ -550,18 +429,14 @@ fn leftovers_are_not_waited_for() {
 /// PIDONE_GRACE turns on pidone's graceful shutdown under tini's name.
 #[test]
 fn pidone_grace_shuts_leftovers_down_gracefully() {
-    let named = pidone_as("tini");
-    std::thread::scope(|s| {
-        s.spawn(|| graceful(Setup::new(&named.path, Mode::Pid1).args(["--"])));
-        s.spawn(|| {
-            graceful(
-                Setup::new(&named.path, Mode::Child)
-                    .env("PIDONE_SUBREAPER", "1")
-                    .args(["--"]),
-            )
-        });
-        graceful(Setup::new(&named.path, Mode::Child).args(["-s", "--"]));
-    });
+    graceful_as(
+        "tini",
+        &[
+            (Mode::Pid1, &["--"], None),
+            (Mode::Child, &["--"], Some(("PIDONE_SUBREAPER", "1"))),
+            (Mode::Child, &["-s", "--"], None),
+        ],
+    );
 }
 
 /// Without -s, tini is no subreaper as a plain child: the leftovers of the
@@ -569,8 +444,7 @@ fn pidone_grace_shuts_leftovers_down_gracefully() {
 /// still has to shut them down.
 #[test]
 fn pidone_grace_shuts_leftovers_down_when_not_a_subreaper() {
-    let named = pidone_as("tini");
-    graceful(Setup::new(&named.path, Mode::Child).args(["--"]));
+    graceful_as("tini", &[(Mode::Child, &["--"], None)]);
 }
 
 /// Known difference: pidone forwards synchronous signals sent with kill();
@@ -578,31 +452,7 @@ fn pidone_grace_shuts_leftovers_down_when_not_a_subreaper() {
 /// PID 1 the kernel drops them).
 #[test]
 fn synchronous_signals_sent_with_kill_are_forwarded() {
-    for sig in [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS] {
-        let (theirs, ours) = both("tini", "tini", |init| {
-            let mut run = Setup::new(init, Mode::Child)
-                .args(["-s", "--"])
-                .probe(["block", "ready", "record", "--exit-on", "63=0"])
-                .start();
-            run.wait("cmd ready");
-            run.signal(sig);
-            let (src, line) = run.either(|s, l| {
-                (s == Src::Out && l.starts_with("cmd sig"))
-                    || (s == Src::Report && l.starts_with("exit "))
-            });
-            (src, line)
-        });
-        assert_eq!(theirs.0, Src::Report, "tini dies of {sig}: {theirs:?}");
-        assert!(theirs.1.ends_with(&format!("signal {sig}")), "{theirs:?}");
-        assert_eq!(ours, (Src::Out, format!("cmd sig {sig}")));
-    }
-    // As PID 1, the kernel drops them for tini (no handler, not blocked).
-    let signals = [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS];
-    let (theirs, ours) = both("tini", "tini", |init| {
-        forwarding(Setup::new(init, Mode::Pid1).args(["--"]), &signals).cmd
-    });
-    assert_eq!(theirs, signals.map(|s| (s, vec![])));
-    assert_eq!(ours, signals.map(|s| (s, vec![s])));
+    synchronous_signals_kill_the_peer("tini", "tini", &["-s", "--"], &["--"]);
 }
 
 /// Known difference: the command starts with an empty signal mask and
@@ -610,11 +460,12 @@ fn synchronous_signals_sent_with_kill_are_forwarded() {
 /// dispositions set to ignore survive exec.
 #[test]
 fn command_starts_with_a_clean_signal_state() {
-    let (theirs, ours) = both("tini", "tini", |init| {
-        inherited_signals(Setup::new(init, Mode::Child).args(["-s", "--"]))
-    });
-    assert_eq!(theirs, (mask(&[SIGUSR2]), mask(&[SIGHUP])));
-    assert_eq!(ours, (0, 0));
+    clean_signal_state(
+        "tini",
+        "tini",
+        &["-s", "--"],
+        (mask(&[SIGUSR2]), mask(&[SIGHUP])),
+    );
 }
 
 /// Both keep the descriptors above 2 they inherited (the command gets them
@@ -622,23 +473,19 @@ fn command_starts_with_a_clean_signal_state() {
 /// command runs, tini keeps it.
 #[test]
 fn inherited_descriptors_and_working_directory() {
-    let (theirs, ours) = both("tini", "tini", |init| {
-        inherited_fds_and_cwd(Setup::new(init, Mode::Child).args(["-s", "--"]))
-    });
-    assert_eq!(
-        theirs,
+    inherited_descriptors(
+        "tini",
+        "tini",
+        &["-s", "--"],
         Inherited {
             command_has_fd5: true,
             init_keeps_fd5: true,
-            init_cwd_is_root: false
-        }
-    );
-    assert_eq!(
-        ours,
+            init_cwd_is_root: false,
+        },
         Inherited {
             command_has_fd5: true,
             init_keeps_fd5: true,
-            init_cwd_is_root: true
-        }
+            init_cwd_is_root: true,
+        },
     );
 }

@@ -552,23 +552,7 @@ impl Run {
         self.signal(SIGRTMAX);
         tags.iter()
             .map(|tag| {
-                let sentinel = format!("{tag} sig {SIGRTMAX}");
-                self.wait_for(
-                    before,
-                    usize::MAX,
-                    &|s, l| s == Src::Out && l == sentinel,
-                    TIMEOUT,
-                )
-                .unwrap_or_else(|| {
-                    panic!(
-                        "stdout ended before {sentinel}; seen:\n{}",
-                        self.out.join("\n")
-                    )
-                });
-                let end = self.out[before..]
-                    .iter()
-                    .position(|l| *l == sentinel)
-                    .map_or(self.out.len(), |i| before + i);
+                let end = self.until(before, &format!("{tag} sig {SIGRTMAX}"));
                 signals_of(&self.out[before..end], tag)
             })
             .collect()
@@ -579,29 +563,29 @@ impl Run {
     /// but the sentinels: signals anyone sent it earlier are handled first,
     /// as they are lower.
     pub fn drain(&mut self, pid: i32, tag: &str) -> Vec<i32> {
-        let marker = format!("{tag} sig {SIGDRAIN}");
         let before = self.out.len();
         kill(pid, SIGDRAIN);
-        self.wait_for(
-            before,
-            usize::MAX,
-            &|s, l| s == Src::Out && l == marker,
-            TIMEOUT,
-        )
-        .unwrap_or_else(|| {
-            panic!(
-                "stdout ended before {marker}; seen:\n{}",
-                self.out.join("\n")
-            )
-        });
-        let end = self.out[before..]
-            .iter()
-            .position(|l| *l == marker)
-            .map_or(self.out.len(), |i| before + i);
+        let end = self.until(before, &format!("{tag} sig {SIGDRAIN}"));
         signals_of(&self.out[..end], tag)
             .into_iter()
             .filter(|&s| s != SIGRTMAX && s != SIGDRAIN)
             .collect()
+    }
+
+    /// Waits for `line` on stdout, read after the first `before` lines, and
+    /// returns its index. Panics if stdout ends first.
+    fn until(&mut self, before: usize, line: &str) -> usize {
+        self.wait_for(
+            before,
+            usize::MAX,
+            &|s, l| s == Src::Out && l == line,
+            TIMEOUT,
+        )
+        .unwrap_or_else(|| panic!("stdout ended before {line}; seen:\n{}", self.out.join("\n")));
+        self.out[before..]
+            .iter()
+            .position(|l| l == line)
+            .map_or(self.out.len(), |i| before + i)
     }
 
     pub fn close_stdin(&mut self) {
@@ -1133,17 +1117,20 @@ pub fn graceful(setup: Setup) {
 /// The command's signal mask and ignored signals, with the init started
 /// with SIGUSR2 blocked and SIGHUP ignored: (SigBlk, SigIgn) in hex.
 pub fn inherited_signals(setup: Setup) -> (u64, u64) {
-    let outcome = setup
-        .harness("--dirty")
-        .probe(["status", "exit", "0"])
-        .outcome();
-    let line = outcome
+    let line = status_line(setup.harness("--dirty"));
+    let hex = |key| u64::from_str_radix(field(&line, key), 16).expect("hex");
+    (hex("sigblk"), hex("sigign"))
+}
+
+/// The `cmd status` line of a command that reports its status and exits 0.
+pub fn status_line(setup: Setup) -> String {
+    let outcome = setup.probe(["status", "exit", "0"]).outcome();
+    outcome
         .stdout
         .iter()
         .find(|l| l.starts_with("cmd status"))
-        .unwrap_or_else(|| panic!("no status: {outcome:?}"));
-    let hex = |key| u64::from_str_radix(field(line, key), 16).expect("hex");
-    (hex("sigblk"), hex("sigign"))
+        .cloned()
+        .unwrap_or_else(|| panic!("no status: {outcome:?}"))
 }
 
 pub fn mask(signals: &[i32]) -> u64 {
@@ -1212,4 +1199,392 @@ pub fn assert_one_pidone_line(outcome: &Outcome, what: &str) {
         "{what}: expected one `pidone: ` line on stderr, got:\n{}",
         outcome.stderr
     );
+}
+
+// ------------------------------------------------ scenarios shared by peers
+//
+// Each runs one scenario with the real `peer` and with pidone called
+// `name`, and asserts what every peer's test expects of it; the peer's
+// option spelling comes in `args`.
+
+pub fn setup(init: &Path, mode: Mode, args: &[&str]) -> Setup {
+    Setup::new(init, mode).args(args)
+}
+
+/// `setup` with the environment variable `env`, if any.
+fn with_env(setup: Setup, env: Option<(&str, &str)>) -> Setup {
+    match env {
+        Some((key, value)) => setup.env(key, value),
+        None => setup,
+    }
+}
+
+/// The command's exit code, or 128 + the signal that killed it, is the
+/// init's.
+pub fn exit_status_passes_through(peer: &str, name: &str, mode: Mode, args: &[&str]) {
+    let statuses = differential(peer, name, |init| {
+        [
+            vec!["exit", "0"],
+            vec!["exit", "3"],
+            vec!["die", "TERM"],
+            vec!["die", "USR1"],
+        ]
+        .into_iter()
+        .map(|steps| setup(init, mode, args).probe(steps).outcome().status)
+        .collect::<Vec<_>>()
+    });
+    let expected = [0, 3, 128 + SIGTERM, 128 + SIGUSR1].map(|c| Some(Status::Code(c)));
+    assert_eq!(statuses, expected, "{name} {mode:?}");
+}
+
+/// Programs that cannot be run (missing, not in PATH, not executable, a
+/// path through a file), each after each of `prefixes`: the init exits
+/// with the program's entry in `codes` and says why on stderr.
+pub fn exec_failures(peer: &str, name: &str, prefixes: &[&[&str]], codes: [i32; 4]) {
+    let bad = BadPrograms::new();
+    let statuses = differential(peer, name, |init| {
+        [
+            "/nonexistent/program".to_owned(),
+            "no-such-program-in-path".to_owned(),
+            bad.path("not-executable"),
+            "/etc/passwd/x".to_owned(),
+        ]
+        .iter()
+        .flat_map(|program| {
+            prefixes
+                .iter()
+                .map(|prefix| {
+                    let mut args = prefix.to_vec();
+                    args.push(program);
+                    let outcome = oneshot(init, Mode::Pid1, &args);
+                    (outcome.status, outcome.stderr.is_empty())
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect::<Vec<_>>()
+    });
+    let expected: Vec<_> = codes
+        .iter()
+        .flat_map(|&c| prefixes.iter().map(move |_| (Some(Status::Code(c)), false)))
+        .collect();
+    assert_eq!(statuses, expected);
+}
+
+/// glibc's execvp runs an executable file that the kernel cannot execute
+/// (ENOEXEC) with /bin/sh: a script without `#!` (after `prefix`) works.
+pub fn script_without_shebang_runs_with_sh(peer: &str, name: &str, prefix: &[&str]) {
+    let bad = BadPrograms::new();
+    let outcomes = differential(peer, name, |init| {
+        ["no-shebang", "garbage"]
+            .iter()
+            .map(|program| {
+                let path = bad.path(program);
+                let mut args = prefix.to_vec();
+                args.push(&path);
+                let outcome = oneshot(init, Mode::Pid1, &args);
+                (outcome.status, outcome.stdout)
+            })
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(
+        outcomes[0],
+        (Some(Status::Code(7)), vec!["ran-by-sh".to_owned()])
+    );
+}
+
+/// Runs `args` to the end with both; asserts that both print alike, and
+/// as `expected`. Returns (peer's, pidone's) outcomes.
+pub fn prints(
+    peer: &str,
+    name: &str,
+    mode: Mode,
+    args: &[&str],
+    expected: Printed,
+) -> (Outcome, Outcome) {
+    prints_alike(peer, name, &format!("{name} {args:?}"), expected, |init| {
+        oneshot(init, mode, args)
+    })
+}
+
+/// Asserts that the outcomes of `run` with both print alike, and as
+/// `expected`. Returns (peer's, pidone's) outcomes.
+pub fn prints_alike(
+    peer: &str,
+    name: &str,
+    what: &str,
+    expected: Printed,
+    run: impl Fn(&Path) -> Outcome + Sync,
+) -> (Outcome, Outcome) {
+    let (theirs, ours) = both(peer, name, run);
+    assert_eq!(printed(&ours), printed(&theirs), "{what}");
+    assert_eq!(printed(&theirs), expected, "{what}");
+    (theirs, ours)
+}
+
+/// `args` print the version on stdout in the `tini version VERSION` form
+/// that Docker parses, with pidone named too.
+pub fn version_docker_parses(peer: &str, name: &str, args: &[&str], version: &str) {
+    let (theirs, ours) = prints(
+        peer,
+        name,
+        Mode::Child,
+        args,
+        Printed {
+            status: Some(Status::Code(0)),
+            stdout: true,
+            stderr: false,
+        },
+    );
+    let (theirs, ours) = (theirs.stdout_text(), ours.stdout_text());
+    assert!(
+        ours.starts_with(&format!("tini version {version}")),
+        "{ours}"
+    );
+    assert!(ours.contains("pidone"), "{ours}");
+    assert_eq!(docker_init_version(&theirs).as_deref(), Some(version));
+    let parsed = docker_init_version(&ours).expect("Docker parses it");
+    assert!(parsed.starts_with(version), "{parsed}");
+}
+
+/// `option` prints a license on stdout and exits 0: the peer's mentions
+/// `license`, pidone's is its own.
+pub fn license_on_stdout(peer: &str, name: &str, option: &str, license: &str) {
+    let (theirs, ours) = both(peer, name, |init| oneshot(init, Mode::Child, &[option]));
+    assert_eq!(printed(&ours), printed(&theirs));
+    assert_eq!(printed(&ours).status, Some(Status::Code(0)));
+    assert!(theirs.stdout_text().contains(license));
+    assert!(
+        ours.stdout_text().contains("pidone"),
+        "{}",
+        ours.stdout_text()
+    );
+}
+
+/// Each of `cases` is a usage error: exit 1, a message on stderr (one
+/// line in pidone's words), nothing on stdout.
+pub fn usage_errors(peer: &str, name: &str, cases: &[&[&str]]) {
+    for args in cases {
+        let (_, ours) = prints(
+            peer,
+            name,
+            Mode::Pid1,
+            args,
+            Printed {
+                status: Some(Status::Code(1)),
+                stdout: false,
+                stderr: true,
+            },
+        );
+        assert_one_pidone_line(&ours, &format!("{args:?}"));
+    }
+}
+
+/// The init's status and the argv the probe got (peerprobe's path as
+/// `PROBE`), as PID 1 started with `args`.
+pub fn argv_seen(peer: &str, name: &str, args: &[&str]) -> (Option<Status>, Option<String>) {
+    let probe = peerprobe();
+    differential(peer, name, |init| {
+        let outcome = Setup::new(init, Mode::Pid1).args(args).outcome();
+        let argv = outcome
+            .stdout
+            .iter()
+            .find_map(|l| l.strip_prefix("cmd argv "))
+            .map(|a| a.replace(&probe, "PROBE"));
+        (outcome.status, argv)
+    })
+}
+
+/// GNU getopt permutes: each of `cases` is (args, exit code, argv the
+/// program gets, if it runs).
+pub fn options_after_the_program(peer: &str, name: &str, cases: &[(Vec<&str>, i32, Option<&str>)]) {
+    for (args, code, argv) in cases {
+        let seen = argv_seen(peer, name, args);
+        assert_eq!(
+            seen,
+            (Some(Status::Code(*code)), argv.map(String::from)),
+            "{args:?}"
+        );
+    }
+}
+
+/// Each of `signals`, sent to the init running `family()`, goes to the
+/// command, but those in `ignored`; with `group`, the others go to `gc` in
+/// the command's process group too. `other`, outside it, gets nothing.
+pub fn signals_forwarded(
+    peer: &str,
+    name: &str,
+    mode: Mode,
+    args: &[&str],
+    signals: &[i32],
+    ignored: &[i32],
+    group: bool,
+) {
+    let seen = differential(peer, name, |init| {
+        forwarding(setup(init, mode, args), signals)
+    });
+    for (sig, got) in &seen.cmd {
+        let expected = if ignored.contains(sig) {
+            vec![]
+        } else {
+            vec![*sig]
+        };
+        assert_eq!(*got, expected, "signal {sig} {args:?} {mode:?}");
+    }
+    let mut expected: Vec<i32> = if group {
+        signals
+            .iter()
+            .copied()
+            .filter(|s| !ignored.contains(s))
+            .collect()
+    } else {
+        vec![]
+    };
+    expected.sort_unstable();
+    assert_eq!(seen.gc, expected, "{args:?} {mode:?}");
+    assert_eq!(seen.other, [], "{args:?} {mode:?}");
+    assert_eq!(seen.status, Status::Code(0));
+}
+
+/// The 3 orphans of `orphans()` are all reaped by `reaper`, and the
+/// command's 0 is the init's.
+pub fn orphans_reaped_by(
+    peer: &str,
+    name: &str,
+    mode: Mode,
+    args: &[&str],
+    env: Option<(&str, &str)>,
+    reaper: Reaper,
+) {
+    let seen = differential(peer, name, |init| {
+        let o = orphans(with_env(setup(init, mode, args), env));
+        (o.reapers, o.status)
+    });
+    assert_eq!(
+        seen,
+        (vec![reaper; 3], Status::Code(0)),
+        "{mode:?} {args:?} {env:?}"
+    );
+}
+
+/// The init exits with the command's 5, once the leftover of `leftover()`
+/// got `got` from it; whether the leftover runs on is `survived`.
+pub fn leftover_gets(
+    peer: &str,
+    name: &str,
+    mode: Mode,
+    args: &[&str],
+    got: &[i32],
+    survived: bool,
+) {
+    let seen = differential(peer, name, |init| leftover(setup(init, mode, args)));
+    assert_eq!(
+        seen,
+        Leftover {
+            status: Status::Code(5),
+            got: got.to_vec(),
+            survived
+        },
+        "{mode:?} {args:?}"
+    );
+}
+
+/// Whether anything is logged on stderr in an uneventful run, with `env`
+/// set, is `logged`.
+pub fn logs_on_stderr(
+    peer: &str,
+    name: &str,
+    mode: Mode,
+    args: &[&str],
+    env: Option<(&str, &str)>,
+    logged: bool,
+) {
+    let seen = differential(peer, name, |init| {
+        let outcome = with_env(setup(init, mode, args), env)
+            .probe(["exit", "0"])
+            .outcome();
+        (outcome.status, !outcome.stderr.is_empty())
+    });
+    assert_eq!(
+        seen,
+        (Some(Status::Code(0)), logged),
+        "{args:?} {env:?} {mode:?}"
+    );
+}
+
+/// How `graceful_as` starts one run: mode, args, environment variable.
+pub type GracefulSetup<'a> = (Mode, &'a [&'a str], Option<(&'a str, &'a str)>);
+
+/// `graceful()` with pidone called `name`, on each of `setups` at the same
+/// time.
+pub fn graceful_as(name: &str, setups: &[GracefulSetup]) {
+    let named = pidone_as(name);
+    let start = |&(mode, args, env): &GracefulSetup| {
+        graceful(with_env(setup(&named.path, mode, args), env));
+    };
+    let (last, rest) = setups.split_last().expect("a setup");
+    std::thread::scope(|s| {
+        for one in rest {
+            s.spawn(|| start(one));
+        }
+        start(last);
+    });
+}
+
+/// Known difference: pidone forwards synchronous signals sent with kill();
+/// the peer leaves them unblocked, so as a plain child (with `child_args`)
+/// it dies of them, and as PID 1 (with `pid1_args`) the kernel drops them.
+pub fn synchronous_signals_kill_the_peer(
+    peer: &str,
+    name: &str,
+    child_args: &[&str],
+    pid1_args: &[&str],
+) {
+    let signals = [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS];
+    for sig in signals {
+        let (theirs, ours) = both(peer, name, |init| {
+            let mut run = setup(init, Mode::Child, child_args)
+                .probe(["block", "ready", "record", "--exit-on", "63=0"])
+                .start();
+            run.wait("cmd ready");
+            run.signal(sig);
+            run.either(|s, l| {
+                (s == Src::Out && l.starts_with("cmd sig"))
+                    || (s == Src::Report && l.starts_with("exit "))
+            })
+        });
+        assert_eq!(theirs.0, Src::Report, "{peer} dies of {sig}: {theirs:?}");
+        assert!(theirs.1.ends_with(&format!("signal {sig}")), "{theirs:?}");
+        assert_eq!(ours, (Src::Out, format!("cmd sig {sig}")));
+    }
+    let (theirs, ours) = both(peer, name, |init| {
+        forwarding(setup(init, Mode::Pid1, pid1_args), &signals).cmd
+    });
+    assert_eq!(theirs, signals.map(|s| (s, vec![])));
+    assert_eq!(ours, signals.map(|s| (s, vec![s])));
+}
+
+/// The command's (SigBlk, SigIgn) under the peer are `theirs`; under
+/// pidone, empty: see `inherited_signals()`.
+pub fn clean_signal_state(peer: &str, name: &str, args: &[&str], theirs: (u64, u64)) {
+    let seen = both(peer, name, |init| {
+        inherited_signals(setup(init, Mode::Child, args))
+    });
+    assert_eq!(seen.0, theirs);
+    assert_eq!(seen.1, (0, 0));
+}
+
+/// What the peer and pidone keep of their descriptors and working
+/// directory: see `inherited_fds_and_cwd()`.
+pub fn inherited_descriptors(
+    peer: &str,
+    name: &str,
+    args: &[&str],
+    theirs: Inherited,
+    ours: Inherited,
+) {
+    let seen = both(peer, name, |init| {
+        inherited_fds_and_cwd(setup(init, Mode::Child, args))
+    });
+    assert_eq!(seen.0, theirs);
+    assert_eq!(seen.1, ours);
 }
