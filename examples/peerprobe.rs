@@ -52,6 +52,10 @@ use std::ffi::CString;
 use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
 
+#[path = "support/sys.rs"]
+mod sys;
+use sys::{check, close, errno, exit, fork, pipe, read_to_eof, write_fd};
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
@@ -74,74 +78,6 @@ fn main() {
 fn fail(msg: &str) -> ! {
     let _ = std::io::stderr().write_all(format!("peerprobe: {msg}\n").as_bytes());
     exit(99);
-}
-
-fn exit(code: i32) -> ! {
-    // SAFETY: _exit is always safe; nothing is buffered.
-    unsafe { libc::_exit(code) }
-}
-
-fn errno() -> i32 {
-    std::io::Error::last_os_error().raw_os_error().unwrap_or(0)
-}
-
-fn check(ret: i32, what: &str) -> i32 {
-    if ret < 0 {
-        fail(&format!("{what}: {}", std::io::Error::last_os_error()));
-    }
-    ret
-}
-
-/// One write per line, so writers sharing a pipe never interleave.
-fn write_fd(fd: i32, bytes: &[u8]) {
-    let mut done = 0;
-    while done < bytes.len() {
-        // SAFETY: valid buffer.
-        let n = unsafe { libc::write(fd, bytes[done..].as_ptr().cast(), bytes.len() - done) };
-        if n < 0 {
-            if errno() == libc::EINTR {
-                continue;
-            }
-            return;
-        }
-        done += n as usize;
-    }
-}
-
-fn pipe() -> (i32, i32) {
-    let mut fds = [0; 2];
-    // SAFETY: fds is a valid array of two ints.
-    check(
-        unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) },
-        "pipe2",
-    );
-    (fds[0], fds[1])
-}
-
-fn close(fd: i32) {
-    // SAFETY: closing an fd we own.
-    unsafe { libc::close(fd) };
-}
-
-fn read_to_eof(fd: i32) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut buf = [0u8; 512];
-    loop {
-        // SAFETY: valid buffer.
-        let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
-        if n < 0 && errno() == libc::EINTR {
-            continue;
-        }
-        if n <= 0 {
-            return out;
-        }
-        out.extend_from_slice(&buf[..n as usize]);
-    }
-}
-
-fn fork() -> i32 {
-    // SAFETY: peerprobe is single-threaded.
-    check(unsafe { libc::fork() }, "fork")
 }
 
 fn getpid() -> i32 {

@@ -37,6 +37,10 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+#[path = "support/sys.rs"]
+mod sys;
+use sys::{check, close, errno, exit, fork, pipe, read_to_eof, write_fd};
+
 const READY_FD_VAR: &str = "PROBE_READY_FD";
 
 /// Signal state at exec time, as /proc-style bit sets (bit N-1 = signal N).
@@ -109,78 +113,9 @@ fn fail(msg: &str) -> ! {
     exit(99);
 }
 
-fn exit(code: i32) -> ! {
-    // SAFETY: _exit is always safe; output is written unbuffered.
-    unsafe { libc::_exit(code) }
-}
-
-fn errno() -> i32 {
-    std::io::Error::last_os_error().raw_os_error().unwrap_or(0)
-}
-
-fn check(ret: i32, what: &str) -> i32 {
-    if ret < 0 {
-        fail(&format!("{what}: {}", std::io::Error::last_os_error()));
-    }
-    ret
-}
-
 fn set_cloexec(fd: i32) {
     // SAFETY: plain fcntl on an fd we own.
     unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
-}
-
-/// One write per line, so concurrent writers on a pipe never interleave.
-fn write_fd(fd: i32, bytes: &[u8]) {
-    let mut done = 0;
-    while done < bytes.len() {
-        // SAFETY: valid buffer.
-        let n = unsafe { libc::write(fd, bytes[done..].as_ptr().cast(), bytes.len() - done) };
-        if n < 0 {
-            if errno() == libc::EINTR {
-                continue;
-            }
-            return;
-        }
-        done += n as usize;
-    }
-}
-
-fn pipe() -> (i32, i32) {
-    let mut fds = [0; 2];
-    // SAFETY: fds is a valid array of two ints.
-    check(
-        unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) },
-        "pipe2",
-    );
-    (fds[0], fds[1])
-}
-
-fn close(fd: i32) {
-    // SAFETY: closing an fd we own.
-    unsafe { libc::close(fd) };
-}
-
-/// Read until end of file (or error); returns the bytes.
-fn read_to_eof(fd: i32) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut buf = [0u8; 4096];
-    loop {
-        // SAFETY: valid buffer.
-        let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
-        if n < 0 && errno() == libc::EINTR {
-            continue;
-        }
-        if n <= 0 {
-            return out;
-        }
-        out.extend_from_slice(&buf[..n as usize]);
-    }
-}
-
-fn fork() -> i32 {
-    // SAFETY: the probe is single-threaded.
-    check(unsafe { libc::fork() }, "fork")
 }
 
 pub fn parse_signal(s: &str) -> i32 {
