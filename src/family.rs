@@ -93,15 +93,15 @@ impl Family {
     /// (`docker exec`, `nsenter`), so no SIGCHLD tells of its end. Without
     /// `/proc` there is no way to find one, and the answer is `None`.
     pub fn stranger(&self) -> Option<Pid> {
-        let mut found = None;
         // kill(-1, 0) finds nobody in one call, the common case: only when
         // somebody is there is /proc read to name them.
-        let alone = matches!(test_kill_process_group(Pid::INIT), Err(Errno::SRCH));
-        if self.pid1 && !alone {
-            let _ = self.each(|pid, _| {
-                found.get_or_insert(pid);
-            });
+        if !self.pid1 || matches!(test_kill_process_group(Pid::INIT), Err(Errno::SRCH)) {
+            return None;
         }
+        let mut found = None;
+        let _ = self.each(|pid, _| {
+            found.get_or_insert(pid);
+        });
         found
     }
 

@@ -301,18 +301,24 @@ impl Supervisor<'_> {
         Event::Reaped {
             command_exited: round.command.is_some(),
             reaped_any: round.reaped_any,
-            all_gone: round.all_gone && !self.strangers_remain(),
+            all_gone: round.all_gone && !self.strangers_remain(round.command.is_some()),
         }
     }
 
     /// With no child left, as PID 1: whether processes that entered the
     /// namespace from outside remain. While pidone waits for them to leave,
     /// a watcher child turns the end of one of them into a SIGCHLD.
-    fn strangers_remain(&mut self) -> bool {
+    fn strangers_remain(&mut self, command_exited: bool) -> bool {
+        let running = self.shutdown.phase() == Phase::Running;
+        // While the command runs (or, paused, until a stop request) nobody
+        // is waited for yet: spare every reaping round the look.
+        if running && !command_exited {
+            return false;
+        }
         let Some(stranger) = self.family.stranger() else {
             return false;
         };
-        if self.shutdown.phase() == Phase::Running {
+        if running {
             return true;
         }
         match spawn::watcher(stranger) {
