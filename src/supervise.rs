@@ -191,12 +191,17 @@ impl Supervisor<'_> {
             self.swallow &= !bit(signal);
             return None;
         }
-        let rewritten = self.config.rewrite.apply(signal);
-        // The state machine first, the signal last: the command it wakes
-        // should not have to wait while pidone finishes with it.
+        let mut rewritten = self.config.rewrite.apply(signal);
         if rewritten.is_some_and(Signal::asks_to_stop) {
+            let before = self.shutdown.phase();
             if let Some(code) = self.handle(Event::StopRequested) {
                 return Some(code);
+            }
+            // A request that started the shutdown (paused, or after the
+            // command with --wait) has just sent its SIGTERM to everyone:
+            // forwarding the same SIGTERM would signal them twice.
+            if self.shutdown.phase() != before && rewritten == Some(Signal::TERM) {
+                rewritten = None;
             }
         }
         if let Some(rewritten) = rewritten {

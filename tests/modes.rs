@@ -91,6 +91,10 @@ fn wait_then_a_stop_signal_starts_the_normal_shutdown() {
             got.contains(&(libc::SIGTERM, me)) && got.contains(&(libc::SIGCONT, me)),
             "{mode:?}: SIGTERM and SIGCONT\n{f}"
         );
+        // The stop request started the shutdown, whose SIGTERM reached the
+        // group already: it is not forwarded to it a second time.
+        let terms = got.iter().filter(|&&(s, _)| s == libc::SIGTERM).count();
+        assert_eq!(terms, 1, "{mode:?}: one SIGTERM, not two\n{f}");
         assert_eq!(
             f.kill_lines(),
             vec![&format!(
