@@ -13,7 +13,8 @@
 mod harness;
 
 use harness::{
-    Bundle, Exit, InitAt, Spec, descendants, make_fifo, open_fifo_for_writing, wait_reaped,
+    Bundle, Container, Exit, InitAt, Spec, descendants, make_fifo, open_fifo_for_writing,
+    wait_reaped,
 };
 use std::fs;
 use std::time::{Duration, Instant};
@@ -25,6 +26,18 @@ const DOCKER_STOP_TIMEOUT: Duration = Duration::from_secs(10);
 /// means a process was left to time out.
 const PROMPT: Duration = Duration::from_secs(3);
 
+/// Starts the container and waits until `trap-exit.sh` says it is ready,
+/// running as the child of the container's init (PID 1).
+fn start_app(bundle: &Bundle) -> Container<'_> {
+    let mut container = bundle.start();
+    let ready = container.expect_line("app: ready");
+    assert!(
+        ready.contains("ppid=1"),
+        "the application should run as the init's child: {ready}"
+    );
+    container
+}
+
 #[test]
 fn docker_stop_reaches_the_application_which_exits_with_its_own_status() {
     let bundle = Bundle::new(&Spec {
@@ -33,12 +46,7 @@ fn docker_stop_reaches_the_application_which_exits_with_its_own_status() {
         args: &["/pidone", "--", "/app/trap-exit.sh", "42"],
         terminal: false,
     });
-    let mut container = bundle.start();
-    let ready = container.expect_line("app: ready");
-    assert!(
-        ready.contains("ppid=1"),
-        "the application should run under the init: {ready}"
-    );
+    let mut container = start_app(&bundle);
     assert_eq!(container.status().as_deref(), Some("running"));
 
     let stop = Instant::now();
@@ -70,12 +78,7 @@ fn docker_kill_with_another_signal_reaches_the_application_and_the_container_kee
         args: &["/pidone", "--", "/app/trap-exit.sh", "42"],
         terminal: false,
     });
-    let mut container = bundle.start();
-    let ready = container.expect_line("app: ready");
-    assert!(
-        ready.contains("ppid=1"),
-        "the application should run under the init: {ready}"
-    );
+    let mut container = start_app(&bundle);
     for _ in 0..3 {
         container.kill("HUP");
         container.expect_line("app: got SIGHUP, reloading");
@@ -280,12 +283,7 @@ fn engine_init(name: &str, path: &'static str) {
         args: &[path, "--", "/app/trap-exit.sh", "7"],
         terminal: false,
     });
-    let mut container = bundle.start();
-    let ready = container.expect_line("app: ready");
-    assert!(
-        ready.contains("ppid=1"),
-        "{path} should run the command as its child: {ready}"
-    );
+    let mut container = start_app(&bundle);
     let stop = Instant::now();
     container.kill("TERM");
     let exit = container.expect_exit(DOCKER_STOP_TIMEOUT);
