@@ -40,14 +40,14 @@ impl Args {
     }
 
     /// Reorders the arguments after the program's name, as GNU getopt does.
-    pub fn permute(&mut self, takes_value: fn(&[u8]) -> bool) {
+    pub fn permute(&mut self, options: &[crate::personality::Opt]) {
         if self.argc < 2 {
             return;
         }
         // SAFETY: argv[1..argc] are `argc - 1` initialised pointers in a
         // writable array that nothing else borrows while this runs.
         let tail = unsafe { core::slice::from_raw_parts_mut(self.argv.add(1), self.argc - 1) };
-        crate::personality::permute(tail, |ptr| Self::string(ptr).to_bytes(), takes_value);
+        crate::getopt::permute(tail, |ptr| Self::string(ptr).to_bytes(), options);
     }
 
     /// The tail of argv starting at argument `i`, still null-terminated.

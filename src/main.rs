@@ -24,7 +24,9 @@ unsafe fn origin_main(argc: usize, argv: *mut *mut u8, envp: *mut *mut u8) -> i3
 #[cfg(not(test))]
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
-    pidone::out::Line::new().text(b"internal error").to_stderr();
+    pidone::message::Line::new()
+        .text(b"internal error")
+        .to_stderr();
     rustix::runtime::exit_group(70)
 }
 

@@ -5,7 +5,7 @@
 
 use core::time::Duration;
 
-use crate::cli::AfterCommand;
+use crate::config::AfterCommand;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Phase {
@@ -37,9 +37,10 @@ pub enum Event {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Action {
     Nothing,
-    /// SIGTERM everyone left, arm the grace deadline, then reap.
-    Terminate,
-    /// SIGKILL everyone left, then reap.
+    /// SIGTERM everyone left, and SIGKILL them when this grace period is
+    /// over (`Event::GraceExpired`).
+    Terminate(Duration),
+    /// SIGKILL everyone left.
     Kill,
     Exit,
 }
@@ -128,7 +129,7 @@ impl Shutdown {
             }
             _ => {
                 self.phase = Phase::Draining;
-                Action::Terminate
+                Action::Terminate(self.grace)
             }
         }
     }
@@ -141,13 +142,15 @@ impl Shutdown {
 
 #[cfg(test)]
 mod tests {
-    use super::Action::*;
+    use super::Action::{Exit, Kill, Nothing};
     use super::Event::*;
     use super::*;
 
     const SHUT_DOWN: AfterCommand = AfterCommand::ShutDown;
 
     const GRACE: Duration = Duration::from_secs(5);
+    #[allow(non_upper_case_globals)]
+    const Terminate: Action = Action::Terminate(GRACE);
 
     fn reaped(command_exited: bool, reaped_any: bool, all_gone: bool) -> Event {
         Reaped {

@@ -2,6 +2,8 @@
 //!
 //! Pure: no syscalls here, so the whole table is unit-tested on the host.
 
+use crate::decimal;
+
 /// A signal number in `1..=MAX`.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct Signal(u8);
@@ -14,13 +16,49 @@ pub const MAX: u8 = 64;
 /// who learnt it from `kill -l` or systemd.
 pub const RTMIN: u8 = 34;
 
-/// Names of the standard signals, indexed by number (x86-64 numbering).
-const NAMES: [&[u8]; 32] = [
-    b"", b"HUP", b"INT", b"QUIT", b"ILL", b"TRAP", b"ABRT", b"BUS", b"FPE", b"KILL", b"USR1",
-    b"SEGV", b"USR2", b"PIPE", b"ALRM", b"TERM", b"STKFLT", b"CHLD", b"CONT", b"STOP", b"TSTP",
-    b"TTIN", b"TTOU", b"URG", b"XCPU", b"XFSZ", b"VTALRM", b"PROF", b"WINCH", b"IO", b"PWR",
-    b"SYS",
+/// Names of the standard signals, indexed by number, NUL-padded to six
+/// bytes (a table of slices would take 16 bytes an entry). The numbering is
+/// the generic one of x86, arm, aarch64 and riscv.
+const NAMES: [[u8; 6]; 32] = [
+    *b"\0\0\0\0\0\0",
+    *b"HUP\0\0\0",
+    *b"INT\0\0\0",
+    *b"QUIT\0\0",
+    *b"ILL\0\0\0",
+    *b"TRAP\0\0",
+    *b"ABRT\0\0",
+    *b"BUS\0\0\0",
+    *b"FPE\0\0\0",
+    *b"KILL\0\0",
+    *b"USR1\0\0",
+    *b"SEGV\0\0",
+    *b"USR2\0\0",
+    *b"PIPE\0\0",
+    *b"ALRM\0\0",
+    *b"TERM\0\0",
+    *b"STKFLT",
+    *b"CHLD\0\0",
+    *b"CONT\0\0",
+    *b"STOP\0\0",
+    *b"TSTP\0\0",
+    *b"TTIN\0\0",
+    *b"TTOU\0\0",
+    *b"URG\0\0\0",
+    *b"XCPU\0\0",
+    *b"XFSZ\0\0",
+    *b"VTALRM",
+    *b"PROF\0\0",
+    *b"WINCH\0",
+    *b"IO\0\0\0\0",
+    *b"PWR\0\0\0",
+    *b"SYS\0\0\0",
 ];
+
+/// The name in `NAMES` without its padding.
+fn unpadded(name: &[u8; 6]) -> &[u8] {
+    let len = name.iter().position(|&b| b == 0).unwrap_or(name.len());
+    &name[..len]
+}
 
 /// Other names people use for the same numbers.
 const ALIASES: [(&[u8], u8); 3] = [(b"IOT", 6), (b"POLL", 29), (b"CLD", 17)];
@@ -76,7 +114,7 @@ impl Signal {
     /// formatting machinery: the text, and a number to append if non-zero.
     pub fn name(self) -> (&'static [u8], u8) {
         match self.0 {
-            n if (n as usize) < NAMES.len() => (NAMES[n as usize], 0),
+            n if (n as usize) < NAMES.len() => (unpadded(&NAMES[n as usize]), 0),
             RTMIN => (b"RTMIN", 0),
             MAX => (b"RTMAX", 0),
             n if n > RTMIN => (b"RTMIN+", n - RTMIN),
@@ -87,7 +125,7 @@ impl Signal {
 
     /// Parses `TERM`, `SIGTERM`, `term`, `15`, `RTMIN`, `RTMIN+3`, `RTMAX-2`.
     pub fn parse(text: &[u8]) -> Option<Signal> {
-        if let Some(n) = parse_number(text) {
+        if let Some(n) = decimal::parse(text) {
             return Signal::new(n);
         }
         let mut upper = [0u8; 16];
@@ -95,8 +133,8 @@ impl Signal {
         name.copy_from_slice(text);
         name.make_ascii_uppercase();
         let name = name.strip_prefix(b"SIG").unwrap_or(name);
-        if let Some(i) = NAMES.iter().position(|&n| n == name && !n.is_empty()) {
-            return Signal::new(i as u32);
+        if let Some(i) = NAMES[1..].iter().position(|n| unpadded(n) == name) {
+            return Signal::new(i as u32 + 1);
         }
         if let Some(&(_, n)) = ALIASES.iter().find(|(alias, _)| *alias == name) {
             return Signal::new(n.into());
@@ -110,8 +148,8 @@ impl Signal {
         };
         let offset = match rest {
             [] => 0,
-            [b'+', digits @ ..] if up => parse_number(digits)?,
-            [b'-', digits @ ..] if !up => parse_number(digits)?,
+            [b'+', digits @ ..] if up => decimal::parse(digits)?,
+            [b'-', digits @ ..] if !up => decimal::parse(digits)?,
             _ => return None,
         };
         let n = if up {
@@ -126,20 +164,19 @@ impl Signal {
     }
 }
 
-/// A decimal number of at most nine digits, so it cannot overflow.
-pub(crate) fn parse_number(text: &[u8]) -> Option<u32> {
-    if text.is_empty() || text.len() > 9 || !text.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    Some(text.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0')))
-}
-
 /// What each received signal becomes before it is forwarded (`-r FROM:TO`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rewrite([u8; MAX as usize + 1]);
 
 impl Default for Rewrite {
     fn default() -> Self {
+        Rewrite::IDENTITY
+    }
+}
+
+impl Rewrite {
+    /// Every signal stays itself.
+    pub const IDENTITY: Rewrite = {
         let mut table = [0; MAX as usize + 1];
         let mut n = 0;
         while n <= MAX {
@@ -147,10 +184,17 @@ impl Default for Rewrite {
             n += 1;
         }
         Rewrite(table)
-    }
-}
+    };
 
-impl Rewrite {
+    /// This table with `from` becoming `to`, for the defaults.
+    pub const fn with(mut self, from: Signal, to: Option<Signal>) -> Rewrite {
+        self.0[from.0 as usize] = match to {
+            Some(to) => to.0,
+            None => 0,
+        };
+        self
+    }
+
     /// `to: None` drops `from`.
     pub fn set(&mut self, from: Signal, to: Option<Signal>) {
         self.0[from.0 as usize] = to.map_or(0, Signal::number);

@@ -1,9 +1,13 @@
 //! The one place pidone sleeps: every signal blocked, collected with
-//! `sigtimedwait`, and a timeout only while a deadline is pending.
+//! `sigtimedwait`, and a timeout only while a deadline is pending. Also the
+//! signal state pidone was started with, which the command gets back.
 
 use rustix::io::{self, Errno};
 use rustix::process::Pid;
-use rustix::runtime::{How, KernelSigSet, KernelSigaction, kernel_sigaction, kernel_sigprocmask};
+use rustix::runtime::{
+    How, KERNEL_SIG_DFL, KernelSigSet, KernelSigaction, kernel_sig_ign, kernel_sigaction,
+    kernel_sigprocmask,
+};
 use rustix::time::{ClockId, Timespec, clock_gettime};
 
 use crate::signal::{self, Signal};
@@ -11,41 +15,82 @@ use crate::signal::{self, Signal};
 pub enum Wake {
     Signal {
         signal: Signal,
-        /// pidone caused it itself (a SIGPIPE from writing to a closed
-        /// stderr): not something to forward.
+        /// pidone caused it itself: a SIGPIPE from writing to a closed
+        /// stderr, or the SIGHUP and SIGCONT the kernel sends when pidone
+        /// hands its terminal over. Not something to forward.
         from_self: bool,
     },
     Timeout,
 }
 
+/// The signal mask and the ignored SIGCHLD pidone was started with. Like a
+/// shell, pidone passes them on to the command (what `nohup` relies on);
+/// every other ignored signal stays ignored through pidone by itself.
+pub struct Inherited {
+    mask: KernelSigSet,
+    chld_ignored: bool,
+}
+
 /// Blocks every signal, so none has its default action on pidone and each
-/// waits, queued, for `next`. Done first thing at start-up.
-pub fn block_all() -> io::Result<()> {
+/// waits, queued, for `next` (a blocked signal is queued even while
+/// ignored). Done first thing at start-up. Returns the mask it replaced.
+pub fn block_all() -> io::Result<KernelSigSet> {
     // SAFETY: no libc in this process reserves signals, and nothing else
     // in pidone relies on receiving one asynchronously.
-    unsafe { kernel_sigprocmask(How::SETMASK, Some(&KernelSigSet::all())) }.map(drop)
+    unsafe { kernel_sigprocmask(How::SETMASK, Some(&KernelSigSet::all())) }
 }
 
-/// Undoes blocking for a process about to exec the command.
-pub fn unblock_all() -> io::Result<()> {
-    // SAFETY: called in the forked child right before execve.
-    unsafe { kernel_sigprocmask(How::SETMASK, Some(&KernelSigSet::empty())) }.map(drop)
-}
-
-/// Puts every signal back to its default action. Whoever started pidone
-/// may have ignored some: an ignored SIGCHLD would make the kernel reap
-/// children behind pidone's back, and ignored signals would pass on to the
-/// command through exec.
-pub fn reset_dispositions() {
-    for n in 1..=signal::MAX {
-        let Some(signal) = Signal::new(n.into()).filter(|s| s.catchable()) else {
-            continue;
-        };
-        // SAFETY: SIG_DFL installs no handler; pidone blocks every signal, so
-        // none can be delivered while this runs. Every catchable signal
-        // accepts SIG_DFL, so the call cannot fail.
-        let _ = unsafe { kernel_sigaction(signal.to_rustix(), Some(KernelSigaction::default())) };
+/// Puts SIGCHLD back to its default action: ignored, it would make the
+/// kernel reap pidone's children behind its back. The one `sigaction`
+/// pidone needs.
+pub fn take_sigchld(mask: KernelSigSet) -> Inherited {
+    // SAFETY: SIG_DFL installs no handler, and SIGCHLD is blocked.
+    let old = unsafe { kernel_sigaction(Signal::CHLD.to_rustix(), Some(default_action())) };
+    Inherited {
+        mask,
+        chld_ignored: old
+            .is_ok_and(|old| handler(old.sa_handler_kernel) == handler(kernel_sig_ign())),
     }
+}
+
+/// A handler as the number the kernel knows it by (SIG_IGN is 1).
+fn handler(h: rustix::runtime::KernelSighandler) -> usize {
+    h.map_or(0, |f| f as usize)
+}
+
+fn default_action() -> KernelSigaction {
+    KernelSigaction {
+        sa_handler_kernel: KERNEL_SIG_DFL,
+        ..KernelSigaction::default()
+    }
+}
+
+/// In the forked child, right before exec: the signal state the command
+/// starts in. With `reset`, the one dumb-init gives: nothing blocked,
+/// nothing ignored. Otherwise the one pidone was given.
+pub fn restore(inherited: &Inherited, reset: bool) -> io::Result<()> {
+    let mask = if reset {
+        for n in 1..=signal::MAX {
+            if let Some(signal) = Signal::new(n.into()).filter(|s| s.catchable()) {
+                // SAFETY: SIG_DFL installs no handler; every catchable
+                // signal accepts it, so the call cannot fail.
+                let _ = unsafe { kernel_sigaction(signal.to_rustix(), Some(default_action())) };
+            }
+        }
+        KernelSigSet::empty()
+    } else {
+        if inherited.chld_ignored {
+            let ignore = KernelSigaction {
+                sa_handler_kernel: kernel_sig_ign(),
+                ..KernelSigaction::default()
+            };
+            // SAFETY: SIG_IGN installs no handler.
+            unsafe { kernel_sigaction(Signal::CHLD.to_rustix(), Some(ignore)) }?;
+        }
+        inherited.mask.clone()
+    };
+    // SAFETY: called in the forked child right before execve.
+    unsafe { kernel_sigprocmask(How::SETMASK, Some(&mask)) }.map(drop)
 }
 
 pub fn now() -> Timespec {
@@ -88,6 +133,11 @@ pub fn next(deadline: Option<Timespec>, me: Pid) -> io::Result<Wake> {
             Err(e) => return Err(e),
         }
     }
+}
+
+/// Whether `time` has come by `now`.
+pub fn passed(time: Timespec, now: Timespec) -> bool {
+    remaining(now, time).is_none()
 }
 
 /// `deadline - now`, or `None` once it has passed.

@@ -11,28 +11,28 @@ use rustix::fs::{Mode, OFlags, RawDir, open};
 
 use rustix::io::{self, Errno};
 use rustix::process::{
-    Pid, PidfdFlags, getpid, getppid, getsid, ioctl_tiocsctty, pidfd_open, setpgid, setsid,
+    Pid, PidfdFlags, getpid, getppid, ioctl_tiocsctty, pidfd_open, setpgid, setsid,
 };
 use rustix::runtime::{Fork, execve, exit_group, kernel_fork};
 use rustix::termios::{isatty, tcsetpgrp};
 
 use crate::args::Args;
-use crate::cli::{ExecCodes, Isolation};
-use crate::out::{self, Line};
-use crate::signal;
-use crate::sigwait;
+use crate::config::{Config, ExecCodes, Isolation};
+use crate::decimal;
+use crate::message::{self, Line};
+use crate::sigwait::{self, Inherited};
 
 /// What `execvp` searches when PATH is unset (Docker's default PATH).
 const DEFAULT_PATH: &[u8] = b"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /// Starts the command at argument `index` and returns its pid.
-pub fn spawn(args: &Args, index: usize, isolation: Isolation, codes: ExecCodes) -> io::Result<Pid> {
+pub fn spawn(args: &Args, index: usize, config: &Config, inherited: &Inherited) -> io::Result<Pid> {
     let name = args.get(index).ok_or(Errno::INVAL)?;
     // SAFETY: pidone has a single thread and no libc state that a fork could
     // leave inconsistent; the child only makes syscalls before execve.
     match unsafe { kernel_fork() }? {
         Fork::ParentOf(child) => {
-            if isolation == Isolation::Group {
+            if config.isolation == Isolation::Group {
                 // Also set from this side, so that a signal forwarded to the
                 // group right after fork cannot miss it. Fails harmlessly
                 // with EACCES once the child has exec'd.
@@ -41,14 +41,14 @@ pub fn spawn(args: &Args, index: usize, isolation: Isolation, codes: ExecCodes) 
             Ok(child)
         }
         Fork::Child(_) => {
-            let error = become_command(args, index, name, isolation);
+            let error = become_command(args, index, name, config, inherited);
             Line::new()
                 .text(b"cannot run ")
                 .quoted(name.to_bytes())
                 .text(b": ")
                 .errno(error)
                 .to_stderr();
-            exit_group(exit_code(codes, error).into())
+            exit_group(exit_code(config.exec_codes, error).into())
         }
     }
 }
@@ -66,41 +66,47 @@ pub fn exit_code(codes: ExecCodes, error: Errno) -> u8 {
 }
 
 /// Forks a child that exits when process `pid` (not pidone's child) does,
-/// so that its end, like every other, reaches pidone as a SIGCHLD.
+/// so that its end, like every other, reaches pidone as a SIGCHLD. It exits
+/// 0 then, or at once with the errno of a `pidfd_open` that failed.
 pub fn watcher(pid: Pid) -> io::Result<Pid> {
     // SAFETY: as in `spawn`: one thread, no libc; the child only makes
     // syscalls and exits. It keeps every signal blocked, so only SIGKILL
     // ends it early.
     match unsafe { kernel_fork() }? {
         Fork::ParentOf(child) => Ok(child),
-        Fork::Child(_) => {
-            if let Ok(fd) = pidfd_open(pid, PidfdFlags::empty()) {
+        Fork::Child(_) => match pidfd_open(pid, PidfdFlags::empty()) {
+            Ok(fd) => {
                 let mut fds = [PollFd::new(&fd, PollFlags::IN)];
                 while let Err(Errno::INTR) = poll(&mut fds, None) {}
+                exit_group(0)
             }
-            exit_group(0)
-        }
+            Err(e) => exit_group(e.raw_os_error()),
+        },
     }
 }
 
 /// For `Isolation::Session`, in pidone before the fork: lets go of the
-/// controlling terminal so the command's new session can take it. Returns
-/// whether the kernel will now send pidone a SIGHUP and a SIGCONT (it does
-/// when a session leader lets go), which are not meant for the command.
-pub fn release_terminal() -> bool {
+/// controlling terminal so the command's new session can take it. A session
+/// leader that lets go gets a SIGHUP and a SIGCONT from the kernel on its own
+/// behalf, which `sigwait::next` tells apart as caused by pidone itself.
+pub fn release_terminal() {
     const TIOCNOTTY: rustix::ioctl::Opcode = 0x5422;
     // SAFETY: TIOCNOTTY takes no argument; on anything but our terminal it
     // fails with ENOTTY and changes nothing.
-    let released =
-        unsafe { rustix::ioctl::ioctl(out::stdin(), rustix::ioctl::NoArg::<TIOCNOTTY>::new()) }
-            .is_ok();
-    released && getsid(None).is_ok_and(|sid| sid == getpid())
+    let _ =
+        unsafe { rustix::ioctl::ioctl(message::stdin(), rustix::ioctl::NoArg::<TIOCNOTTY>::new()) };
 }
 
 /// In the child: returns only if exec failed.
-fn become_command(args: &Args, index: usize, name: &CStr, isolation: Isolation) -> Errno {
-    let stdin = out::stdin();
-    match isolation {
+fn become_command(
+    args: &Args,
+    index: usize,
+    name: &CStr,
+    config: &Config,
+    inherited: &Inherited,
+) -> Errno {
+    let stdin = message::stdin();
+    match config.isolation {
         Isolation::Group => {
             let _ = setpgid(None, None);
             if isatty(stdin) {
@@ -124,7 +130,7 @@ fn become_command(args: &Args, index: usize, name: &CStr, isolation: Isolation) 
         }
         Isolation::Shared => {}
     }
-    if let Err(e) = sigwait::unblock_all() {
+    if let Err(e) = sigwait::restore(inherited, config.reset_signals) {
         return e;
     }
     let mut listen_pid = [0u8; 32];
@@ -178,7 +184,7 @@ pub fn release_inherited(close_fds: bool) {
     let mut buf = [MaybeUninit::uninit(); 1024];
     let mut entries = RawDir::new(&dir, &mut buf);
     while let Some(Ok(entry)) = entries.next() {
-        let Some(fd) = signal::parse_number(entry.file_name().to_bytes()) else {
+        let Some(fd) = decimal::parse(entry.file_name().to_bytes()) else {
             continue;
         };
         let fd = fd as RawFd;
@@ -198,11 +204,11 @@ fn rewrite_listen_pid(args: &Args, buf: &mut [u8; 32]) {
         return;
     };
     let parent = getppid().map(|p| p.as_raw_nonzero().get().unsigned_abs());
-    if signal::parse_number(value) != parent {
+    if decimal::parse(value) != parent {
         return;
     }
     let mut digits = [0; 20];
-    let pid = out::decimal(
+    let pid = decimal::format(
         getpid().as_raw_nonzero().get().unsigned_abs().into(),
         &mut digits,
     );
@@ -233,18 +239,14 @@ fn search_path(path: &[u8], file: &[u8], mut exec: impl FnMut(&CStr) -> Errno) -
         buf[dir.len()] = b'/';
         buf[dir.len() + 1..len].copy_from_slice(file);
         buf[len] = 0;
-        let Ok(candidate) = CStr::from_bytes_with_nul(&buf[..=len]) else {
+        let Ok(candidate) = CStr::from_bytes_until_nul(&buf[..=len]) else {
             continue;
         };
         match exec(candidate) {
             Errno::ACCESS => result = Errno::ACCESS,
-            Errno::NOENT
-            | Errno::NOTDIR
-            | Errno::NAMETOOLONG
-            | Errno::LOOP
-            | Errno::NODEV
-            | Errno::TIMEDOUT
-            | Errno::STALE => {}
+            // As glibc's execvp; a symlink loop or an overlong name ends
+            // the search and is what is reported.
+            Errno::NOENT | Errno::NOTDIR | Errno::NODEV | Errno::TIMEDOUT | Errno::STALE => {}
             other => return other,
         }
     }

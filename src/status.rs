@@ -36,6 +36,8 @@ impl ExitStatus {
 pub struct Remap([u64; 4]);
 
 impl Remap {
+    pub const NONE: Remap = Remap([0; 4]);
+
     pub fn insert(&mut self, code: u8) {
         self.0[usize::from(code / 64)] |= 1 << (code % 64);
     }

@@ -1,5 +1,7 @@
-//! The main loop: wait for a signal, forward it or reap, and let the
-//! shutdown state machine say when to terminate, kill and exit.
+//! The main loop: wait for something to happen, let the shutdown state
+//! machine decide, carry out what it says.
+
+use core::time::Duration;
 
 use rustix::io::Errno;
 use rustix::process::{
@@ -9,99 +11,103 @@ use rustix::process::{
 use rustix::time::Timespec;
 
 use crate::args::Args;
-use crate::cli::{AfterCommand, Config, ForwardTo, Isolation, Subreaper};
-use crate::family::Family;
-use crate::out::{self, Line};
-use crate::reap::reap;
+use crate::config::{AfterCommand, Config, ForwardTo, Isolation, Subreaper};
+use crate::message::{self, Line, fail};
+use crate::process_tree::ProcessTree;
+use crate::reaper::reap_all;
 use crate::shutdown::{Action, Event, Phase, Shutdown};
 use crate::signal::Signal;
-use crate::sigwait::{self, Wake};
+use crate::sigwait::{self, Inherited, Wake};
 use crate::spawn;
 use crate::status::ExitStatus;
 
+/// How often pidone looks whether processes that entered the namespace are
+/// gone, where the kernel cannot tell it (no pidfd, no watcher).
+const STRANGER_POLL: Duration = Duration::from_millis(200);
+
 struct Supervisor<'a> {
     config: &'a Config,
-    family: Family,
+    tree: ProcessTree,
     /// The command's pid while it runs; `None` once reaped (its pid may then
     /// belong to someone else) or with `--pause`.
     command: Option<Pid>,
-    /// The command's process group; it outlives the command.
+    /// The command's process group, while it may still hold pidone's own
+    /// processes; see `group`.
     group: Option<Pid>,
+    /// The command was reaped in this round of work: its group cannot have
+    /// been emptied and handed to a stranger yet.
+    just_reaped: bool,
     status: Option<ExitStatus>,
     shutdown: Shutdown,
     deadline: Option<Timespec>,
     named_survivors: bool,
-    /// The child that waits for a process pidone did not start; see
-    /// `strangers_remain`.
-    watcher: Option<Pid>,
-    /// Signals (as bits) to drop once each: the SIGHUP and SIGCONT the
-    /// kernel sends when pidone hands its terminal to the command.
-    swallow: u64,
+    /// Right after pidone signalled everyone: nobody may be left to send a
+    /// SIGCHLD, so the next event is a reaping round, without waiting.
+    reap_next: bool,
+    strangers: Strangers,
+}
+
+/// How pidone learns that processes which entered the namespace are gone.
+#[derive(PartialEq, Eq)]
+enum Strangers {
+    /// Nobody to watch.
+    Unwatched,
+    /// A watcher child waits on one through a pidfd, and exits with it.
+    Watcher(Pid),
+    /// Without pidfds or a watcher: a look every `STRANGER_POLL` while they
+    /// are all pidone waits for (`polling`).
+    Polled { polling: bool },
 }
 
 /// Runs the command at argument `command` (or none, with `--pause`) until
 /// it and every process pidone is responsible for are gone; returns the
 /// exit code.
-pub fn run(config: &Config, args: &Args, command: Option<usize>) -> u8 {
-    sigwait::reset_dispositions();
-    let family = Family::new();
-    if !family.is_pid1() {
-        if let Err(code) = register_subreaper(config, family.me()) {
+pub fn run(config: &Config, args: &Args, command: Option<usize>, inherited: &Inherited) -> u8 {
+    let tree = ProcessTree::new();
+    if !tree.is_pid1() {
+        if let Err(code) = register_subreaper(config, tree.me()) {
             return code;
         }
     }
     let orphaned = match config.pdeathsig.map(watch_parent) {
-        Some(Err(e)) => {
-            Line::new()
-                .text(b"cannot set the parent-death signal: ")
-                .errno(e)
-                .to_stderr();
-            return 1;
-        }
+        Some(Err(e)) => return fail(b"cannot set the parent-death signal: ", e),
         Some(Ok(orphaned)) => orphaned,
         None => None,
     };
-    // The command's new session takes the terminal over from pidone.
-    let swallow =
-        if config.isolation == Isolation::Session && command.is_some() && spawn::release_terminal()
-        {
-            bit(Signal::HUP) | bit(Signal::CONT)
-        } else {
-            0
-        };
-    let child =
-        match command.map(|index| spawn::spawn(args, index, config.isolation, config.exec_codes)) {
-            None => None,
-            Some(Ok(pid)) => Some(pid),
-            Some(Err(e)) => {
-                Line::new()
-                    .text(b"cannot start the command: fork: ")
-                    .errno(e)
-                    .to_stderr();
-                return 1;
-            }
-        };
+    if config.isolation == Isolation::Session && command.is_some() {
+        // The command's new session takes the terminal over from pidone.
+        spawn::release_terminal();
+    }
+    let child = match command.map(|index| spawn::spawn(args, index, config, inherited)) {
+        None => None,
+        Some(Ok(pid)) => Some(pid),
+        Some(Err(e)) => return fail(b"cannot start the command: fork: ", e),
+    };
     spawn::release_inherited(config.close_inherited);
     if let Some(pid) = child {
         Line::new()
             .text(b"started ")
             .number(pid_number(pid))
-            .log(config.verbosity, out::INFO);
+            .log(config.verbosity, message::INFO);
     }
     let mut supervisor = Supervisor {
         config,
-        family,
+        tree,
         command: child,
         group: child,
+        just_reaped: false,
         status: None,
         shutdown: Shutdown::new(config.grace, config.after_command, child.is_none()),
         deadline: None,
         named_survivors: false,
-        watcher: None,
-        swallow,
+        reap_next: false,
+        strangers: Strangers::Unwatched,
     };
-    if let Some(code) = orphaned.and_then(|signal| supervisor.received(signal)) {
-        return code;
+    if let Some(signal) = orphaned {
+        let action = supervisor.received(signal);
+        if let Some(code) = supervisor.act(action) {
+            return code;
+        }
     }
     supervisor.run()
 }
@@ -115,7 +121,7 @@ fn register_subreaper(config: &Config, me: Pid) -> Result<(), u8> {
             if warn {
                 Line::new()
                     .text(b"not PID 1 and not a child subreaper: orphans will not be reaped here (use -s or TINI_SUBREAPER)")
-                    .log(verbosity, out::WARN);
+                    .log(verbosity, message::WARN);
             }
             Ok(())
         }
@@ -123,24 +129,19 @@ fn register_subreaper(config: &Config, me: Pid) -> Result<(), u8> {
         // started pidone, so they are reaped and shut down with the rest.
         Subreaper::Auto | Subreaper::Required => match set_child_subreaper(Some(me)) {
             Ok(()) => Ok(()),
+            // An error, not a warning: pidone gives up.
+            Err(e) if config.subreaper == Subreaper::Required => {
+                Err(fail(b"cannot become a child subreaper: ", e))
+            }
             Err(e) => {
-                let mut line = Line::new();
-                line.text(b"cannot become a child subreaper: ").errno(e);
-                if config.subreaper == Subreaper::Required {
-                    // An error, not a warning: pidone gives up.
-                    line.to_stderr();
-                    Err(1)
-                } else {
-                    line.log(verbosity, out::WARN);
-                    Ok(())
-                }
+                Line::new()
+                    .text(b"cannot become a child subreaper: ")
+                    .errno(e)
+                    .log(verbosity, message::WARN);
+                Ok(())
             }
         },
     }
-}
-
-fn bit(signal: Signal) -> u64 {
-    1 << (signal.number() - 1)
 }
 
 /// Asks for `signal` when the parent dies. Returns it at once if the parent
@@ -152,136 +153,198 @@ fn watch_parent(signal: Signal) -> rustix::io::Result<Option<Signal>> {
 }
 
 impl Supervisor<'_> {
+    /// Arrival, decision, action, until the decision is to exit.
     fn run(mut self) -> u8 {
         loop {
-            let code = match sigwait::next(self.deadline, self.family.me()) {
-                Ok(Wake::Timeout) => {
-                    self.deadline = None;
-                    self.handle(Event::GraceExpired)
-                }
-                Ok(Wake::Signal {
-                    signal: Signal::CHLD,
-                    ..
-                }) => {
-                    let event = self.reap();
-                    self.handle(event)
-                }
-                Ok(Wake::Signal {
-                    from_self: true, ..
-                }) => None,
-                Ok(Wake::Signal { signal, .. }) => self.received(signal),
-                Err(e) => {
-                    Line::new()
-                        .text(b"cannot wait for signals: ")
-                        .errno(e)
-                        .to_stderr();
-                    return 1;
+            let action = if self.reap_next {
+                self.reap_next = false;
+                let event = self.reap();
+                self.shutdown.on(event)
+            } else {
+                self.just_reaped = false;
+                match sigwait::next(self.wake_at(), self.tree.me()) {
+                    Ok(Wake::Timeout) => self.timeout(),
+                    Ok(Wake::Signal {
+                        signal: Signal::CHLD,
+                        ..
+                    }) => {
+                        let event = self.reap();
+                        self.shutdown.on(event)
+                    }
+                    Ok(Wake::Signal {
+                        from_self: true, ..
+                    }) => Action::Nothing,
+                    Ok(Wake::Signal { signal, .. }) => self.received(signal),
+                    Err(e) => return fail(b"cannot wait for signals: ", e),
                 }
             };
-            if let Some(code) = code {
+            if let Some(code) = self.act(action) {
                 return code;
             }
         }
     }
 
-    /// A signal for the command: rewrite it, forward it, and if it asks to
-    /// stop, tell the state machine.
-    fn received(&mut self, signal: Signal) -> Option<u8> {
-        if self.swallow & bit(signal) != 0 {
-            self.swallow &= !bit(signal);
-            return None;
+    /// When to stop waiting for a signal: the grace deadline, or sooner
+    /// while strangers are polled for.
+    fn wake_at(&self) -> Option<Timespec> {
+        if self.strangers != (Strangers::Polled { polling: true }) {
+            return self.deadline;
         }
-        let mut rewritten = self.config.rewrite.apply(signal);
-        if rewritten.is_some_and(Signal::asks_to_stop) {
-            let before = self.shutdown.phase();
-            if let Some(code) = self.handle(Event::StopRequested) {
-                return Some(code);
+        let poll = sigwait::after(sigwait::now(), STRANGER_POLL);
+        Some(match self.deadline {
+            Some(deadline) if sigwait::passed(deadline, poll) => deadline,
+            _ => poll,
+        })
+    }
+
+    fn timeout(&mut self) -> Action {
+        match self.deadline {
+            Some(deadline) if sigwait::passed(deadline, sigwait::now()) => {
+                self.deadline = None;
+                self.shutdown.on(Event::GraceExpired)
             }
-            // A request that started the shutdown (paused, or after the
-            // command with --wait) has just sent its SIGTERM to everyone:
-            // forwarding the same SIGTERM would signal them twice.
-            if self.shutdown.phase() != before && rewritten == Some(Signal::TERM) {
-                rewritten = None;
+            // A poll for strangers.
+            _ => {
+                let event = self.reap();
+                self.shutdown.on(event)
             }
         }
-        if let Some(rewritten) = rewritten {
+    }
+
+    /// A signal for the command: rewrite it, let the state machine see a
+    /// stop request, forward it.
+    fn received(&mut self, signal: Signal) -> Action {
+        let rewritten = self.config.rewrite.apply(signal);
+        let action = match rewritten {
+            Some(s) if s.asks_to_stop() => self.shutdown.on(Event::StopRequested),
+            _ => Action::Nothing,
+        };
+        // A request that starts the shutdown (paused, or after the command
+        // with --wait) sends its SIGTERM to everyone: forwarding the same
+        // SIGTERM would signal them twice.
+        let twice = action != Action::Nothing && rewritten == Some(Signal::TERM);
+        if let Some(rewritten) = rewritten.filter(|_| !twice) {
             self.forward(rewritten);
         }
         if self.config.suspend_with_command && signal.is_job_control() {
             // dumb-init's job control: stop along with the command, so the
             // shell that started pidone sees the job stop.
-            let _ = kill_process(self.family.me(), Signal::STOP.to_rustix());
+            let _ = kill_process(self.tree.me(), Signal::STOP.to_rustix());
+        }
+        action
+    }
+
+    /// Carries out what the state machine decided; `Some` exit code to end.
+    fn act(&mut self, action: Action) -> Option<u8> {
+        match action {
+            Action::Nothing => {}
+            Action::Exit => {
+                if self.config.after_command == AfterCommand::TermThenExit {
+                    // dumb-init's goodbye to the command's group.
+                    if let Some(term) = self.config.rewrite.apply(Signal::TERM) {
+                        self.forward(term);
+                    }
+                }
+                return Some(self.status.map_or(0, |s| self.config.remap.apply(s.code())));
+            }
+            Action::Terminate(grace) => {
+                Line::new()
+                    .text(b"sending SIGTERM to the remaining processes")
+                    .log(self.config.verbosity, message::INFO);
+                self.signal_all(Signal::TERM);
+                // Stopped processes must wake up to handle the SIGTERM.
+                self.signal_all(Signal::CONT);
+                self.deadline = Some(sigwait::after(sigwait::now(), grace));
+                self.reap_next = true;
+            }
+            Action::Kill => {
+                self.kill_survivors();
+                self.reap_next = true;
+            }
         }
         None
     }
 
-    /// Feeds `event` to the state machine and carries out what it says,
-    /// reaping after each step, until it says nothing more.
-    fn handle(&mut self, mut event: Event) -> Option<u8> {
-        loop {
-            match self.shutdown.on(event) {
-                Action::Nothing => return None,
-                Action::Exit => {
-                    if self.config.after_command == AfterCommand::TermThenExit {
-                        // dumb-init's goodbye to the command's group.
-                        if let Some(term) = self.config.rewrite.apply(Signal::TERM) {
-                            self.forward(term);
-                        }
-                    }
-                    return Some(self.exit_code());
-                }
-                Action::Terminate => {
-                    Line::new()
-                        .text(b"sending SIGTERM to the remaining processes")
-                        .log(self.config.verbosity, out::INFO);
-                    self.signal_all(Signal::TERM);
-                    // Stopped processes must wake up to handle the SIGTERM.
-                    self.signal_all(Signal::CONT);
-                    self.deadline = Some(sigwait::after(sigwait::now(), self.config.grace));
-                }
-                Action::Kill => self.kill_survivors(),
-            }
-            event = self.reap();
-        }
-    }
-
-    fn forward(&self, signal: Signal) {
-        let verbosity = self.config.verbosity;
-        let result = match (self.config.forward_to, self.command, self.group) {
-            (ForwardTo::Child, Some(pid), _) => kill_process(pid, signal.to_rustix()),
-            (ForwardTo::Group, _, Some(group)) => kill_process_group(group, signal.to_rustix()),
-            (ForwardTo::All, _, _) => self.family.signal_all(signal, self.group),
+    fn forward(&mut self, signal: Signal) {
+        let result = match (self.config.forward_to, self.command) {
+            (ForwardTo::Child, Some(pid)) => kill_process(pid, signal.to_rustix()),
+            (ForwardTo::Group, _) => match self.group() {
+                Some(group) => kill_process_group(group, signal.to_rustix()),
+                None => return,
+            },
+            (ForwardTo::All, _) => self.tree_signal(signal),
             // Nobody left to forward to: the command has exited.
-            _ => return,
+            (ForwardTo::Child, None) => return,
         };
+        let verbosity = self.config.verbosity;
         match result {
-            Ok(()) | Err(Errno::SRCH) => {
-                Line::new()
-                    .text(b"forwarded ")
-                    .signal(signal)
-                    .log(verbosity, out::INFO);
-            }
+            Ok(()) | Err(Errno::SRCH) => Line::new()
+                .text(b"forwarded ")
+                .signal(signal)
+                .log(verbosity, message::INFO),
             Err(e) => Line::new()
                 .text(b"cannot forward ")
                 .signal(signal)
                 .text(b": ")
                 .errno(e)
-                .log(verbosity, out::WARN),
+                .log(verbosity, message::WARN),
         }
     }
 
+    /// The command's process group, while pidone can tell that it is still
+    /// the command's: while the command lives, right after it is reaped,
+    /// and then while `/proc` shows one of pidone's descendants in it.
+    /// After that its number may go to a stranger's group, and it is never
+    /// used again.
+    fn group(&mut self) -> Option<Pid> {
+        let group = self.group?;
+        if !self.group_known() && !self.tree.owns_group(group) {
+            self.group = None;
+        }
+        self.group
+    }
+
+    fn group_known(&self) -> bool {
+        self.command.is_some() || self.just_reaped
+    }
+
+    /// Signals everyone pidone is responsible for (see `ProcessTree`).
+    fn tree_signal(&mut self, signal: Signal) -> rustix::io::Result<()> {
+        let known = self.group_known();
+        let in_group = self.tree.signal_all(signal, self.group, known)?;
+        if !in_group && !known {
+            self.group = None;
+        }
+        Ok(())
+    }
+
+    fn signal_all(&mut self, signal: Signal) {
+        if let Err(e) = self.tree_signal(signal) {
+            Line::new()
+                .text(b"cannot send ")
+                .signal(signal)
+                .text(b" to the remaining processes: ")
+                .errno(e)
+                .to_stderr();
+        }
+    }
+
+    /// Collects every exited child, and tells the state machine.
     fn reap(&mut self) -> Event {
         let verbosity = self.config.verbosity;
         let level = if self.config.log_zombies {
-            out::WARN
+            message::WARN
         } else {
-            out::DEBUG
+            message::DEBUG
         };
-        let watcher = self.watcher;
-        let mut watcher_ended = false;
-        let round = reap(self.command, |pid, status| {
+        let mut watcher_ended = None;
+        let watcher = match self.strangers {
+            Strangers::Watcher(pid) => Some(pid),
+            _ => None,
+        };
+        let round = reap_all(self.command, |pid, status| {
             if Some(pid) == watcher {
-                watcher_ended = true;
+                watcher_ended = Some(status);
                 return;
             }
             Line::new()
@@ -296,60 +359,75 @@ impl Supervisor<'_> {
             Line::new()
                 .text(b"command ended: ")
                 .status(status)
-                .log(verbosity, out::INFO);
+                .log(verbosity, message::INFO);
             self.status = Some(status);
             self.command = None;
+            self.just_reaped = true;
         }
-        if watcher_ended {
-            self.watcher = None;
+        if let Some(status) = watcher_ended {
+            self.watcher_ended(status);
         }
+        let command_exited = round.command.is_some();
         Event::Reaped {
-            command_exited: round.command.is_some(),
+            command_exited,
             reaped_any: round.reaped_any,
-            all_gone: round.all_gone && !self.strangers_remain(round.command.is_some()),
+            all_gone: round.all_gone && !self.strangers_remain(command_exited),
         }
     }
 
     /// With no child left, as PID 1: whether processes that entered the
-    /// namespace from outside remain. While pidone waits for them to leave,
-    /// a watcher child turns the end of one of them into a SIGCHLD.
+    /// namespace from outside remain. While pidone waits for them, a
+    /// watcher child (or a poll) turns the end of each into a wake-up.
     fn strangers_remain(&mut self, command_exited: bool) -> bool {
         let running = self.shutdown.phase() == Phase::Running;
         // While the command runs (or, paused, until a stop request) nobody
-        // is waited for yet: spare every reaping round the look.
-        if running && !command_exited {
+        // is waited for yet; and peers that exit with the command wait for
+        // nobody: spare them the look.
+        let exits_at_once = matches!(
+            self.config.after_command,
+            AfterCommand::Exit | AfterCommand::TermThenExit
+        );
+        if running && (!command_exited || exits_at_once) {
             return false;
         }
-        let Some(stranger) = self.family.stranger() else {
+        let Some(stranger) = self.tree.stranger() else {
+            if let Strangers::Polled { .. } = self.strangers {
+                self.strangers = Strangers::Polled { polling: false };
+            }
             return false;
         };
-        if running {
-            return true;
+        match self.strangers {
+            Strangers::Watcher(_) => {}
+            Strangers::Polled { .. } => self.strangers = Strangers::Polled { polling: true },
+            Strangers::Unwatched => match spawn::watcher(stranger) {
+                Ok(pid) => self.strangers = Strangers::Watcher(pid),
+                Err(e) => self.poll_strangers(b"fork: ", e),
+            },
         }
-        match spawn::watcher(stranger) {
-            Ok(pid) => {
-                self.watcher = Some(pid);
-                true
-            }
-            Err(e) => {
-                Line::new()
-                    .text(b"cannot wait for processes that entered the namespace: fork: ")
-                    .errno(e)
-                    .to_stderr();
-                false
+        true
+    }
+
+    /// The watcher exits 0 when its process is gone, or with the errno of
+    /// a `pidfd_open` that failed.
+    fn watcher_ended(&mut self, status: ExitStatus) {
+        self.strangers = Strangers::Unwatched;
+        if let ExitStatus::Exited(code @ 1..) = status {
+            let e = Errno::from_raw_os_error(code.into());
+            if e != Errno::SRCH {
+                self.poll_strangers(b"pidfd_open: ", e);
             }
         }
     }
 
-    fn signal_all(&self, signal: Signal) {
-        if let Err(e) = self.family.signal_all(signal, self.group) {
-            Line::new()
-                .text(b"cannot send ")
-                .signal(signal)
-                .text(b" to the remaining processes: ")
-                .errno(e)
-                .to_stderr();
-        }
+    /// Falls back to polling for good, and says so once.
+    fn poll_strangers(&mut self, what: &[u8], e: Errno) {
+        self.strangers = Strangers::Polled { polling: true };
+        Line::new()
+            .text(b"cannot watch processes that entered the namespace (")
+            .text(what)
+            .errno(e)
+            .text(b"): looking for them every 200ms instead")
+            .log(self.config.verbosity, message::WARN);
     }
 
     /// SIGKILLs everyone left. The first time, names each one: they are
@@ -358,8 +436,11 @@ impl Supervisor<'_> {
         if !self.named_survivors {
             self.named_survivors = true;
             let verbosity = self.config.verbosity;
-            let watcher = self.watcher;
-            let named = self.family.each(|pid, stat| {
+            let watcher = match self.strangers {
+                Strangers::Watcher(pid) => Some(pid),
+                _ => None,
+            };
+            let named = self.tree.each(&mut |pid, stat| {
                 if Some(pid) != watcher && kill_process(pid, Signal::KILL.to_rustix()).is_ok() {
                     Line::new()
                         .text(b"grace period over: killed ")
@@ -367,20 +448,22 @@ impl Supervisor<'_> {
                         .text(b" (")
                         .text(stat.comm())
                         .text(b")")
-                        .log(verbosity, out::WARN);
+                        .log(verbosity, message::WARN);
                 }
             });
-            if named.is_err() {
-                Line::new()
+            match named {
+                Ok(()) => {}
+                Err(Errno::NOENT) => Line::new()
                     .text(b"grace period over: killing the remaining processes (no /proc to name them)")
-                    .log(verbosity, out::WARN);
+                    .log(verbosity, message::WARN),
+                Err(e) => Line::new()
+                    .text(b"grace period over: killing the remaining processes (cannot read /proc to name them: ")
+                    .errno(e)
+                    .text(b")")
+                    .log(verbosity, message::WARN),
             }
         }
         self.signal_all(Signal::KILL);
-    }
-
-    fn exit_code(&self) -> u8 {
-        self.status.map_or(0, |s| self.config.remap.apply(s.code()))
     }
 }
 

@@ -7,8 +7,7 @@
 #[path = "reliability/mod.rs"]
 mod reliability;
 
-use pidone::cli::{self, Request};
-use pidone::personality::Personality;
+use pidone::personality::{CATATONIT, DUMB_INIT, PIDONE, Request, TINI};
 use reliability::env_number;
 use reliability::plan::Rng;
 use std::ffi::OsStr;
@@ -204,36 +203,25 @@ fn check(args: &[Vec<u8>], env: &[(&'static [u8], Vec<u8>)]) -> Result<(), Strin
             .find(|(n, _)| *n == name)
             .map(|(_, v)| v.as_slice())
     };
-    for personality in [
-        Personality::Pidone,
-        Personality::Tini,
-        Personality::DumbInit,
-        Personality::Catatonit,
-    ] {
-        let parse = || {
-            let args = args.iter().map(Vec::as_slice);
-            if personality == Personality::Pidone {
-                cli::parse(args, lookup)
-            } else {
-                personality.parse(args, lookup)
-            }
-        };
+    for personality in [&PIDONE, &TINI, &DUMB_INIT, &CATATONIT] {
+        let name = personality.name;
+        let parse = || personality.parse(args.iter().map(Vec::as_slice), lookup);
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(parse))
-            .map_err(|_| format!("{personality:?} panicked"))?;
+            .map_err(|_| format!("{name} panicked"))?;
         if result != parse() {
-            return Err(format!("{personality:?} is not deterministic"));
+            return Err(format!("{name} is not deterministic"));
         }
         match result {
             Err(e) => {
                 if e.problem.is_empty() {
-                    return Err(format!("{personality:?}: a usage error with no problem"));
+                    return Err(format!("{name}: a usage error with no problem"));
                 }
                 let from_input = e.value.is_empty()
                     || args.iter().any(|a| within(e.value, a))
                     || env.iter().any(|(_, v)| within(e.value, v));
                 if !from_input {
                     return Err(format!(
-                        "{personality:?}: the usage error names {:?}, not a value given",
+                        "{name}: the usage error names {:?}, not a value given",
                         String::from_utf8_lossy(e.value)
                     ));
                 }
@@ -241,9 +229,9 @@ fn check(args: &[Vec<u8>], env: &[(&'static [u8], Vec<u8>)]) -> Result<(), Strin
             Ok(Request::Supervise { command, .. }) => {
                 if let Some(i) = command {
                     if i >= args.len() {
-                        return Err(format!("{personality:?}: command index {i} out of range"));
+                        return Err(format!("{name}: command index {i} out of range"));
                     }
-                } else if personality == Personality::Pidone
+                } else if name == "pidone"
                     && !args.iter().any(|a| {
                         a == b"--pause" || a == b"-P" || (a.starts_with(b"-") && a.contains(&b'P'))
                     })
@@ -297,7 +285,7 @@ fn random_arguments_and_environments_never_break_the_parsers() {
             );
         }
         let args = args.iter().map(Vec::as_slice);
-        if cli::parse(args, |_| None).is_err() {
+        if PIDONE.parse(args, |_| None).is_err() {
             rejected += 1;
         }
     }
@@ -316,12 +304,16 @@ fn huge_argument_vectors_parse_quickly() {
         .chain([&b"x"[..]])
         .collect();
     let started = Instant::now();
-    assert!(cli::parse(many_flags.iter().copied(), |_| None).is_ok());
+    assert!(PIDONE.parse(many_flags.iter().copied(), |_| None).is_ok());
     let long = vec![b'9'; 10_000_000];
     let args = [&b"--grace"[..], &long, b"x"];
-    assert!(cli::parse(args.iter().copied(), |_| None).is_err());
+    assert!(PIDONE.parse(args.iter().copied(), |_| None).is_err());
     let long_option = [b"--".as_slice(), &vec![b'x'; 10_000_000]].concat();
-    assert!(cli::parse([long_option.as_slice(), b"x"], |_| None).is_err());
+    assert!(
+        PIDONE
+            .parse([long_option.as_slice(), b"x"].into_iter(), |_| None)
+            .is_err()
+    );
     assert!(started.elapsed() < Duration::from_secs(10));
 }
 
@@ -462,8 +454,13 @@ fn overflowing_durations_are_usage_errors() {
     }
     // The largest accepted value still runs (and a command that leaves
     // nobody behind exits at once: see reliability_faults).
-    let out = pidone(&[b"--grace", b"999999999h", b"true"], &[]);
+    let out = pidone(&[b"--grace", b"1000000s", b"true"], &[]);
     assert_eq!(out.code, 0);
+    assert_usage_error(
+        &[b"--grace", b"999999999h", b"true"],
+        &[],
+        "invalid --grace (1000000s at most)",
+    );
     let out = pidone(&[b"true"], &[("PIDONE_VERBOSITY", b"999999999")]);
     assert_eq!(out.code, 0, "a huge verbosity is clamped, not rejected");
 }

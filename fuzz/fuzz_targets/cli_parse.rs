@@ -1,4 +1,4 @@
-//! Fuzzes `pidone::cli::parse` and the other personalities' parsers.
+//! Fuzzes the command-line parser under every personality.
 //!
 //! The input is split at NUL bytes: the first piece names the personality
 //! (its first byte) and holds the environment (the rest, split at 0x01 into
@@ -10,8 +10,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pidone::cli::{self, Request};
-use pidone::personality::Personality;
+use pidone::personality::{CATATONIT, DUMB_INIT, PIDONE, Request, TINI};
 
 fn within(inner: &[u8], outer: &[u8]) -> bool {
     let (i, o) = (inner.as_ptr() as usize, outer.as_ptr() as usize);
@@ -35,17 +34,8 @@ fuzz_target!(|data: &[u8]| {
     .filter(|(_, v)| !v.is_empty())
     .collect();
     let lookup = |name: &[u8]| vars.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
-    let personality = match selector % 4 {
-        0 => Personality::Pidone,
-        1 => Personality::Tini,
-        2 => Personality::DumbInit,
-        _ => Personality::Catatonit,
-    };
-    let result = if personality == Personality::Pidone {
-        cli::parse(args.iter().copied(), lookup)
-    } else {
-        personality.parse(args.iter().copied(), lookup)
-    };
+    let personality = [&PIDONE, &TINI, &DUMB_INIT, &CATATONIT][usize::from(selector % 4)];
+    let result = personality.parse(args.iter().copied(), lookup);
     match result {
         Err(e) => {
             assert!(!e.problem.is_empty());
@@ -55,7 +45,8 @@ fuzz_target!(|data: &[u8]| {
                     || vars
                         .iter()
                         .any(|(n, v)| within(e.value, v) || within(e.value, n)),
-                "{personality:?} {args:?}: the error names {:?}, not part of the input",
+                "{} {args:?}: the error names {:?}, not part of the input",
+                personality.name,
                 e.value
             );
         }

@@ -3,101 +3,67 @@
 //! soon as the command has exited. The terminal signals that catatonit
 //! blocks in its child by mistake are left unblocked.
 
-use crate::cli::{
-    self, AfterCommand, Config, ExecCodes, ForwardTo, Getopt, Request, Subreaper, Text, UsageError,
-    usage,
-};
-use crate::out;
+use super::pidone::{LICENSE, opt, overrides, var};
+use super::text::{self, Text};
+use super::{Act, Personality, Shown, When, dropping};
+use crate::config::{AfterCommand, Config, DEFAULT, ExecCodes, Subreaper};
 use crate::signal::Signal;
 
-pub fn parse<'a, I>(
-    args: I,
-    env: impl Fn(&[u8]) -> Option<&'a [u8]>,
-) -> Result<Request, UsageError<'a>>
-where
-    I: Iterator<Item = &'a [u8]> + Clone,
-{
-    if env(b"CATATONIT_LOG").is_some() {
-        return usage("CATATONIT_LOG is reserved for future use", b"");
-    }
-    let mut config = Config {
+pub const CATATONIT: Personality = Personality {
+    name: "catatonit",
+    options: &[
+        opt(b'h', b"", Act::Show(Shown::Help)),
+        opt(b'L', b"", Act::Show(Shown::License)),
+        opt(b'V', b"version", Act::Show(Shown::Version)),
+        opt(b'g', b"", Act::ForwardToGroup),
+        opt(b'P', b"", Act::Pause),
+    ],
+    variables: &[
+        var(b"CATATONIT_LOG", When::Set, Act::Reserved),
+        var(b"CATATONIT_DEBUG", When::Set, Act::Debug),
+        overrides(AfterCommand::Exit)[0],
+        overrides(AfterCommand::Exit)[1],
+    ],
+    defaults: Config {
         after_command: AfterCommand::Exit,
         subreaper: Subreaper::Required,
         exec_codes: ExecCodes::Always(1),
         close_inherited: true,
-        ..Config::default()
-    };
-    // catatonit swallows the terminal's stop signals rather than forward them.
-    for signal in [Signal::TSTP, Signal::TTIN, Signal::TTOU] {
-        config.rewrite.set(signal, None);
-    }
-    let mut pause = false;
-    let mut options = Getopt::new(args, |_| false);
-    for option in options.by_ref() {
-        let (name, _, arg) = option?;
-        match name {
-            b"h" => return Ok(Request::Show(HELP)),
-            b"L" => return Ok(Request::Show(cli::LICENSE)),
-            b"V" | b"version" => return Ok(Request::Show(VERSION)),
-            b"g" => config.forward_to = ForwardTo::Group,
-            b"P" => pause = true,
-            _ => return usage("unknown option", arg),
-        }
-    }
-    let command = match options.command() {
-        // In pause mode catatonit ignores a command, and only SIGINT and
-        // SIGTERM end it.
-        _ if pause => {
-            config.rewrite.set(Signal::QUIT, None);
-            None
-        }
-        Some((index, _)) => Some(index),
-        None => return usage("missing program name", b""),
-    };
-    if env(b"CATATONIT_DEBUG").is_some() {
-        config.verbosity = out::DEBUG;
-    }
-    cli::pidone_overrides(&mut config, env)?;
-    Ok(Request::Supervise { config, command })
-}
-
-/// `tini version` first, for Docker, as catatonit prints it; see tini's.
-pub const VERSION: Text = Text {
-    pieces: &[concat!(
-        "tini version 0.1.7_catatonit (pidone ",
-        env!("CARGO_PKG_VERSION"),
-        ") - git.pidone\n"
-    )
-    .as_bytes()],
-    to_stderr: false,
+        // catatonit swallows the terminal's stop signals rather than
+        // forward them.
+        rewrite: dropping(DEFAULT.rewrite, &[Signal::TSTP, Signal::TTIN, Signal::TTOU]),
+        ..DEFAULT
+    },
+    permutes: true,
+    usage_exit_code: 1,
+    help_option: b"-h",
+    missing_command: "missing program name",
+    help: HELP,
+    version: VERSION,
+    license: LICENSE,
+    // In pause mode catatonit ignores a command, and only SIGINT and
+    // SIGTERM end it.
+    pause_ignores_command: true,
+    pause_ignores_quit: true,
 };
 
-pub const HELP: Text = Text {
-    pieces: &[
-        b"usage: ",
-        cli::PROGRAM,
-        b" [-ghLPV] [--] <progname> [<arguments>...]\n\n\
-options:\n  \
--g              Forward signals to pid1's process group.\n  \
--h              Print this help page.\n  \
--L              Print license information.\n  \
--P              Run in pause mode (no program is run and quit on SIGINT).\n  \
--V, --version   Print version information.\n\n\
-The source code can be found at <https://github.com/openSUSE/catatonit/>.\n\
-For bug reporting instructions, please see: <https://bugs.opensuse.org/>.\n",
-    ],
-    to_stderr: true,
-};
+/// `tini version` first, for Docker, as catatonit prints it.
+pub const VERSION: Text = Text::stdout(text::CATATONIT_VERSION);
+pub const HELP: Text = Text::stderr(text::CATATONIT_HELP);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::{AfterCommand, ExecCodes, ForwardTo, Subreaper};
+    use crate::message;
+    use crate::personality::{Request, UsageError, parse_as, pidone};
+    use crate::signal::Signal;
 
     fn parse_with<'a>(
         args: &'a [&'a str],
         env: &'a [(&'a str, &'a str)],
     ) -> Result<Request, UsageError<'a>> {
-        crate::personality::parse_as(crate::personality::Personality::Catatonit, args, env)
+        parse_as(&CATATONIT, args, env)
     }
 
     #[test]
@@ -125,10 +91,10 @@ mod tests {
         };
         assert_eq!(command, None);
         assert_eq!(c.forward_to, ForwardTo::Group);
-        assert_eq!(c.verbosity, out::DEBUG);
+        assert_eq!(c.verbosity, message::DEBUG);
         assert_eq!(c.rewrite.apply(Signal::QUIT), None);
         assert_eq!(parse_with(&["-h"], &[]), Ok(Request::Show(HELP)));
-        assert_eq!(parse_with(&["-L"], &[]), Ok(Request::Show(cli::LICENSE)));
+        assert_eq!(parse_with(&["-L"], &[]), Ok(Request::Show(pidone::LICENSE)));
         assert_eq!(parse_with(&["--version"], &[]), Ok(Request::Show(VERSION)));
         assert_eq!(parse_with(&["-V"], &[]), Ok(Request::Show(VERSION)));
     }

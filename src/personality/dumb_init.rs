@@ -4,148 +4,73 @@
 //! SIGTSTP/SIGTTIN/SIGTTOU become SIGSTOP for the group and stop dumb-init
 //! too. When the command exits, its group gets SIGTERM and dumb-init exits.
 
-use crate::cli::{
-    self, AfterCommand, Config, ExecCodes, ForwardTo, Getopt, Isolation, Request, Subreaper, Text,
-    UsageError, usage,
-};
-use crate::out;
-use crate::signal::{self, Signal};
+use super::pidone::{opt, overrides, var};
+use super::text::{self, Text};
+use super::{Act, Personality, RewriteSyntax, Shown, When};
+use crate::config::{AfterCommand, Config, DEFAULT, ExecCodes, ForwardTo, Isolation, Subreaper};
+use crate::signal::Signal;
 
-pub fn takes_value(name: &[u8]) -> bool {
-    matches!(name, b"r" | b"rewrite")
-}
-
-/// dumb-init rewrites only the standard signals.
-const MAXSIG: u32 = 31;
-
-pub fn parse<'a, I>(
-    args: I,
-    env: impl Fn(&[u8]) -> Option<&'a [u8]>,
-) -> Result<Request, UsageError<'a>>
-where
-    I: Iterator<Item = &'a [u8]> + Clone,
-{
-    let mut config = Config {
+pub const DUMB_INIT: Personality = Personality {
+    name: "dumb-init",
+    options: &[
+        opt(b'h', b"help", Act::Show(Shown::Help)),
+        opt(b'V', b"version", Act::Show(Shown::Version)),
+        opt(b'v', b"verbose", Act::Debug),
+        opt(b'c', b"single-child", Act::SingleChild),
+        opt(b'r', b"rewrite", Act::Rewrite(RewriteSyntax::Numbers)),
+    ],
+    variables: &[
+        var(b"DUMB_INIT_DEBUG", When::Is(b'1'), Act::Debug),
+        var(b"DUMB_INIT_SETSID", When::Is(b'0'), Act::SingleChild),
+        overrides(AfterCommand::TermThenExit)[0],
+        overrides(AfterCommand::TermThenExit)[1],
+    ],
+    defaults: Config {
         after_command: AfterCommand::TermThenExit,
         subreaper: Subreaper::Off { warn: false },
         exec_codes: ExecCodes::Always(2),
         suspend_with_command: true,
-        ..Config::default()
-    };
-    let mut session = true;
-    // The job-control signals the user rewrote, which keep their rewrite.
-    let mut rewritten = [false; 3];
-    let job_control = [Signal::TSTP, Signal::TTOU, Signal::TTIN];
-    let mut options = Getopt::new(args, takes_value);
-    for option in options.by_ref() {
-        let (name, value, arg) = option?;
-        match name {
-            b"h" | b"help" => return Ok(Request::Show(HELP)),
-            b"V" | b"version" => return Ok(Request::Show(VERSION)),
-            b"v" | b"verbose" => config.verbosity = out::DEBUG,
-            b"c" | b"single-child" => session = false,
-            b"r" | b"rewrite" => {
-                let (from, to) = parse_rewrite(value.unwrap_or_default())?;
-                config.rewrite.set(from, to);
-                if let Some(i) = job_control.iter().position(|&s| s == from) {
-                    rewritten[i] = true;
-                }
-            }
-            _ => return usage("unknown option", arg),
-        }
-    }
-    let command = cli::check_command(false, options.command())?;
-    if env(b"DUMB_INIT_DEBUG") == Some(b"1".as_slice()) {
-        config.verbosity = out::DEBUG;
-    }
-    if env(b"DUMB_INIT_SETSID") == Some(b"0".as_slice()) {
-        session = false;
-    }
-    if session {
-        config.isolation = Isolation::Session;
-        config.forward_to = ForwardTo::Group;
-        for (signal, rewritten) in job_control.into_iter().zip(rewritten) {
-            if !rewritten {
-                config.rewrite.set(signal, Some(Signal::STOP));
-            }
-        }
-    } else {
-        // Single-child mode: the command stays in dumb-init's group.
-        config.isolation = Isolation::Shared;
-    }
-    cli::pidone_overrides(&mut config, env)?;
-    Ok(Request::Supervise { config, command })
-}
-
-/// `s:r`, both numbers, `r` 0 to drop.
-fn parse_rewrite(text: &[u8]) -> Result<(Signal, Option<Signal>), UsageError<'_>> {
-    let colon = text.iter().position(|&b| b == b':');
-    let numbers = colon.and_then(|c| {
-        Some((
-            signal::parse_number(&text[..c])?,
-            signal::parse_number(&text[c + 1..])?,
-        ))
-    });
-    match numbers {
-        Some((from, to)) if from <= MAXSIG && to <= MAXSIG => match Signal::new(from) {
-            Some(from) => Ok((from, Signal::new(to))),
-            None => usage("invalid rewrite, expected s:r between 1 and 31", text),
-        },
-        _ => usage("invalid rewrite, expected s:r between 1 and 31", text),
-    }
-}
-
-const VERSION_LINE: &[u8] = concat!(
-    "dumb-init v1.2.5 (pidone ",
-    env!("CARGO_PKG_VERSION"),
-    ")\n"
-)
-.as_bytes();
-
-pub const VERSION: Text = Text {
-    pieces: &[VERSION_LINE],
-    to_stderr: true,
+        reset_signals: true,
+        isolation: Isolation::Session,
+        forward_to: ForwardTo::Group,
+        rewrite: DEFAULT
+            .rewrite
+            .with(Signal::TSTP, Some(Signal::STOP))
+            .with(Signal::TTIN, Some(Signal::STOP))
+            .with(Signal::TTOU, Some(Signal::STOP)),
+        ..DEFAULT
+    },
+    permutes: false,
+    usage_exit_code: 1,
+    help_option: b"--help",
+    missing_command: "missing command",
+    help: HELP,
+    version: VERSION,
+    license: super::pidone::LICENSE,
+    pause_ignores_command: false,
+    pause_ignores_quit: false,
 };
 
-pub const HELP: Text = Text {
-    pieces: &[
-        VERSION_LINE,
-        b"Usage: ",
-        cli::INVOKED,
-        b" [option] command [[arg] ...]\n\n\
-dumb-init is a simple process supervisor that forwards signals to children.\n\
-It is designed to run as PID1 in minimal container environments.\n\n\
-Optional arguments:\n   \
--c, --single-child   Run in single-child mode.\n                        \
-In this mode, signals are only proxied to the\n                        \
-direct child and not any of its descendants.\n   \
--r, --rewrite s:r    Rewrite received signal s to new signal r before proxying.\n                        \
-To ignore (not proxy) a signal, rewrite it to 0.\n                        \
-This option can be specified multiple times.\n   \
--v, --verbose        Print debugging information to stderr.\n   \
--h, --help           Print this help message and exit.\n   \
--V, --version        Print the current version and exit.\n\n\
-Full help is available online at https://github.com/Yelp/dumb-init\n",
-    ],
-    to_stderr: true,
-};
+pub const VERSION: Text = Text::stderr(text::DUMB_INIT_VERSION);
+pub const HELP: Text = Text::stderr(text::DUMB_INIT_HELP);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::{AfterCommand, Config, ExecCodes, ForwardTo, Isolation, Subreaper};
+    use crate::message;
+    use crate::personality::{Request, UsageError, config_of, parse_as};
+    use crate::signal::Signal;
 
     fn parse_with<'a>(
         args: &'a [&'a str],
         env: &'a [(&'a str, &'a str)],
     ) -> Result<Request, UsageError<'a>> {
-        crate::personality::parse_as(crate::personality::Personality::DumbInit, args, env)
+        parse_as(&DUMB_INIT, args, env)
     }
 
     fn config(args: &[&str], env: &[(&str, &str)]) -> (Config, Option<usize>) {
-        match parse_with(args, env) {
-            Ok(Request::Supervise { config, command }) => (config, command),
-            other => panic!("{args:?} gave {other:?}"),
-        }
+        config_of(&DUMB_INIT, args, env)
     }
 
     #[test]
@@ -201,10 +126,10 @@ mod tests {
 
     #[test]
     fn verbose_help_version() {
-        assert_eq!(config(&["-v", "cmd"], &[]).0.verbosity, out::DEBUG);
+        assert_eq!(config(&["-v", "cmd"], &[]).0.verbosity, message::DEBUG);
         assert_eq!(
             config(&["cmd"], &[("DUMB_INIT_DEBUG", "1")]).0.verbosity,
-            out::DEBUG
+            message::DEBUG
         );
         assert_eq!(
             config(&["cmd"], &[("DUMB_INIT_DEBUG", "yes")]).0.verbosity,

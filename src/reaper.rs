@@ -3,7 +3,7 @@
 use rustix::io::Errno;
 use rustix::process::{Pid, WaitOptions, wait};
 
-use crate::out::Line;
+use crate::message::Line;
 use crate::status::ExitStatus;
 
 pub struct Round {
@@ -16,7 +16,7 @@ pub struct Round {
 
 /// Reaps until no exited child is left. SIGCHLDs coalesce, so one signal
 /// may stand for any number of exits: only `wait` returning nothing ends it.
-pub fn reap(command: Option<Pid>, mut adopted: impl FnMut(Pid, ExitStatus)) -> Round {
+pub fn reap_all(command: Option<Pid>, mut adopted: impl FnMut(Pid, ExitStatus)) -> Round {
     let mut round = Round {
         command: None,
         reaped_any: false,

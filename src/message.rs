@@ -45,10 +45,9 @@ impl Line {
     }
 
     pub fn number(&mut self, n: u64) -> &mut Line {
-        self.text(decimal(n, &mut [0; 20]))
+        self.text(crate::decimal::format(n, &mut [0; 20]))
     }
 
-    /// `'value'`
     /// `'value'`, with control characters shown as `?` so that a value
     /// holding a newline cannot split the line, and cut after 64 bytes so
     /// that what follows it still fits.
@@ -93,8 +92,8 @@ impl Line {
 
     /// The description of an error number, like strerror.
     pub fn errno(&mut self, errno: Errno) -> &mut Line {
-        match ERRNO_TEXT.iter().find(|(e, _)| *e == errno) {
-            Some((_, text)) => self.text(text),
+        match errno_text(errno) {
+            Some(text) => self.text(text),
             None => self
                 .text(b"error ")
                 .number(errno.raw_os_error().unsigned_abs().into()),
@@ -114,23 +113,16 @@ impl Line {
     }
 }
 
-/// `n` in decimal, written at the end of `buf`.
-pub fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            return &buf[i..];
-        }
-    }
-}
-
 impl Default for Line {
     fn default() -> Self {
         Line::new()
     }
+}
+
+/// Reports an error that ends pidone, and gives the exit code for it.
+pub fn fail(what: &[u8], e: Errno) -> u8 {
+    Line::new().text(what).errno(e).to_stderr();
+    1
 }
 
 /// Writes everything, retrying short writes. Errors are dropped on purpose:
@@ -164,24 +156,41 @@ pub fn stderr() -> BorrowedFd<'static> {
     unsafe { BorrowedFd::borrow_raw(2) }
 }
 
-/// The errors pidone can report, with the words `strerror` uses for them.
-/// (It retries EINTR, and never reports ECHILD or ENOTTY.)
-const ERRNO_TEXT: [(Errno, &[u8]); 14] = [
-    (Errno::PERM, b"Operation not permitted"),
-    (Errno::NOENT, b"No such file or directory"),
-    (Errno::SRCH, b"No such process"),
-    (Errno::TOOBIG, b"Argument list too long"),
-    (Errno::NOEXEC, b"Exec format error"),
-    (Errno::AGAIN, b"Resource temporarily unavailable"),
-    (Errno::NOMEM, b"Cannot allocate memory"),
-    (Errno::ACCESS, b"Permission denied"),
-    (Errno::NOTDIR, b"Not a directory"),
-    (Errno::INVAL, b"Invalid argument"),
-    (Errno::MFILE, b"Too many open files"),
-    (Errno::TXTBSY, b"Text file busy"),
-    (Errno::NAMETOOLONG, b"File name too long"),
-    (Errno::LOOP, b"Too many levels of symbolic links"),
-];
+/// The errors pidone can report, with the words `strerror` uses for them,
+/// in one string: each text follows its number with the high bit set
+/// (a table of slices would take 16 bytes an entry). The numbers are the
+/// generic ones of every architecture pidone builds for. (It retries
+/// EINTR, and never reports ECHILD or ENOTTY.)
+const ERRNO_TEXT: &[u8] = b"\
+\x81Operation not permitted\
+\x82No such file or directory\
+\x83No such process\
+\x87Argument list too long\
+\x88Exec format error\
+\x8bResource temporarily unavailable\
+\x8cCannot allocate memory\
+\x8dPermission denied\
+\x94Not a directory\
+\x96Invalid argument\
+\x97Too many open files in system\
+\x98Too many open files\
+\x9aText file busy\
+\xa4File name too long\
+\xa6Function not implemented\
+\xa8Too many levels of symbolic links";
+
+/// The `strerror` text of `errno`, if `ERRNO_TEXT` has it.
+fn errno_text(errno: Errno) -> Option<&'static [u8]> {
+    let code = u8::try_from(errno.raw_os_error())
+        .ok()
+        .filter(|&c| c < 0x80)?;
+    let start = ERRNO_TEXT.iter().position(|&b| b == 0x80 | code)? + 1;
+    let len = ERRNO_TEXT[start..]
+        .iter()
+        .position(|&b| b >= 0x80)
+        .unwrap_or(ERRNO_TEXT.len() - start);
+    Some(&ERRNO_TEXT[start..start + len])
+}
 
 #[cfg(test)]
 mod tests {
@@ -211,6 +220,15 @@ mod tests {
             text(Line::bare().errno(Errno::from_raw_os_error(200))),
             "error 200"
         );
+        assert_eq!(
+            text(Line::bare().errno(Errno::PERM)),
+            "Operation not permitted"
+        );
+        assert_eq!(
+            text(Line::bare().errno(Errno::LOOP)),
+            "Too many levels of symbolic links"
+        );
+        assert_eq!(text(Line::bare().errno(Errno::CHILD)), "error 10");
     }
 
     #[test]
