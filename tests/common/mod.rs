@@ -50,12 +50,17 @@ pub fn forwardable_signals() -> Vec<i32> {
 /// Tests send these one at a time, each after the last has arrived.
 pub const CONT_AND_STOPS: [i32; 4] = [libc::SIGCONT, libc::SIGTSTP, libc::SIGTTIN, libc::SIGTTOU];
 
+/// The pidone under test: the executable named by `PIDONE_BIN` when set (another
+/// architecture's build, see tests/cross/run), else the one cargo built.
 pub fn pidone_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_pidone"))
+    std::env::var_os("PIDONE_BIN").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_pidone")),
+        PathBuf::from,
+    )
 }
 
 pub fn probe_path() -> PathBuf {
-    let pidone = pidone_path();
+    let pidone = PathBuf::from(env!("CARGO_BIN_EXE_pidone"));
     let probe = pidone
         .parent()
         .expect("pidone has a directory")

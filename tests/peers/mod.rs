@@ -62,12 +62,17 @@ pub const SIGEND: i32 = 63;
 /// Sent straight to a workload process to collect what it received.
 pub const SIGDRAIN: i32 = 62;
 
+/// The pidone under test: the executable named by `PIDONE_BIN` when set (another
+/// architecture's build, see tests/cross/run), else the one cargo built.
 pub fn pidone() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_pidone"))
+    std::env::var_os("PIDONE_BIN").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_pidone")),
+        PathBuf::from,
+    )
 }
 
 pub fn peerprobe() -> String {
-    let path = pidone()
+    let path = Path::new(env!("CARGO_BIN_EXE_pidone"))
         .parent()
         .expect("binary directory")
         .join("examples/peerprobe");
