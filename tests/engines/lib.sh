@@ -13,6 +13,7 @@
 #   podman_image NAME [ROOTDIR]     # podman import of such a root
 #   "${PODMAN[@]}" run --rm --network none NAME ...
 #   dockerd_stop
+#   wait_lines FILE SECONDS REGEX...  # wait for lines in a log, inotify-driven
 #
 # The host is left as it was: dockerd runs with --iptables=false
 # --ip-forward=false --bridge=none, every path it writes is under ENGINES_TMP,
@@ -59,13 +60,35 @@ engines_tmpdir() {
     export ENGINES_TMP
 }
 
-# Wait until FILE contains a line matching REGEX, while process PID lives, for
-# at most SECONDS. tail -F follows the file with inotify; --pid ends it when
-# the process dies.
-_engines_wait_line() {
-    local file=$1 regex=$2 pid=$3 seconds=$4
-    timeout "$seconds" tail --pid="$pid" -n +1 -F "$file" 2>/dev/null |
-        grep -q -m1 -E "$regex"
+# wait_lines [--pid PID] FILE SECONDS REGEX...: true once FILE has had a
+# line matching each REGEX (bash =~), false after SECONDS or, with --pid,
+# once process PID has ended. tail -F follows the file through inotify; it is
+# ended as soon as the answer is known.
+wait_lines() {
+    local pidopt=()
+    if [[ $1 == --pid ]]; then
+        pidopt=(--pid="$2")
+        shift 2
+    fi
+    local file=$1 seconds=$2
+    shift 2
+    local pats=("$@") fd tpid line i rc=1
+    exec {fd}< <(exec timeout "$seconds" tail "${pidopt[@]}" -n +1 -F "$file" 2>/dev/null)
+    tpid=$!
+    # bash's read takes one line at a time from a pipe (mawk and grep may
+    # wait for a full buffer before they look at a line).
+    while IFS= read -r line <&"$fd"; do
+        for i in "${!pats[@]}"; do
+            [[ $line =~ ${pats[i]} ]] && unset 'pats[i]'
+        done
+        if ((${#pats[@]} == 0)); then
+            rc=0
+            break
+        fi
+    done
+    exec {fd}<&-
+    kill "$tpid" 2>/dev/null
+    return "$rc"
 }
 
 # Wait for process PID (not necessarily our child) to end, at most SECONDS.
@@ -79,7 +102,7 @@ _engines_wait_gone() {
 # as docker-init in a directory at the head of dockerd's PATH. Exports
 # DOCKER_HOST, DOCKERD_PID, DOCKERD_LOG and puts the engine's client first on
 # PATH. Returns non-zero (after printing the log's tail) if the API does not
-# come up within 60 s.
+# come up within 300 s.
 dockerd_start() {
     local init=${1:-}
     : "${ENGINES_TMP:?call engines_tmpdir first}"
@@ -110,7 +133,7 @@ dockerd_start() {
     *":$d/client-bin:"*) ;;
     *) export PATH="$d/client-bin:$PATH" ;;
     esac
-    if ! _engines_wait_line "$DOCKERD_LOG" 'API listen on' "$DOCKERD_PID" 60 ||
+    if ! wait_lines --pid "$DOCKERD_PID" "$DOCKERD_LOG" 300 'API listen on' ||
         ! /usr/bin/docker version >/dev/null 2>&1; then
         echo "engines: dockerd did not come up; its log ends with:" >&2
         tail -n 20 "$DOCKERD_LOG" >&2
