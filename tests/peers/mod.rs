@@ -1568,14 +1568,20 @@ pub fn synchronous_signals_kill_the_peer(
     assert_eq!(ours, signals.map(|s| (s, vec![s])));
 }
 
-/// The command's (SigBlk, SigIgn) under the peer are `theirs`; under
-/// pidone, empty: see `inherited_signals()`.
-pub fn clean_signal_state(peer: &str, name: &str, args: &[&str], theirs: (u64, u64)) {
+/// The command's (SigBlk, SigIgn) under the peer are `theirs`, under
+/// pidone `ours`: see `inherited_signals()`.
+pub fn inherited_signal_state(
+    peer: &str,
+    name: &str,
+    args: &[&str],
+    theirs: (u64, u64),
+    ours: (u64, u64),
+) {
     let seen = both(peer, name, |init| {
         inherited_signals(setup(init, Mode::Child, args))
     });
     assert_eq!(seen.0, theirs);
-    assert_eq!(seen.1, (0, 0));
+    assert_eq!(seen.1, ours);
 }
 
 /// What the peer and pidone keep of their descriptors and working
