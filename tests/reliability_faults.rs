@@ -582,9 +582,9 @@ fn zero_grace_kills_at_once() {
     }
 }
 
-/// `--grace 999999999h` (the largest accepted, about 114,000 years) and
-/// the same through PIDONE_GRACE: the deadline saturates instead of
-/// overflowing, and pidone exits as soon as everyone is gone.
+/// `--grace 1000000s` (the largest accepted, about 11.5 days; see
+/// tests/grace_limit.rs) and the same through PIDONE_GRACE: pidone exits as
+/// soon as everyone is gone.
 #[test]
 fn huge_grace_still_exits_as_soon_as_everyone_is_gone() {
     for pid1 in [false, true] {
@@ -593,8 +593,8 @@ fn huge_grace_still_exits_as_soon_as_everyone_is_gone() {
                 pid1,
                 ..Plan::decode("c.x9/0:h30::/0:d::/0:t::/3:h0:s:/1:h10::").unwrap()
             };
-            let mut options = Options::grace(Duration::from_secs(999_999_999 * 3600));
-            options.grace_arg = "999999999h".into();
+            let mut options = Options::grace(Duration::from_secs(1_000_000));
+            options.grace_arg = "1000000s".into();
             options.grace_env = env;
             let started = Instant::now();
             run(&plan, &options).unwrap();
@@ -602,7 +602,7 @@ fn huge_grace_still_exits_as_soon_as_everyone_is_gone() {
         }
         // Nobody left behind at all.
         let mut running = Setup::new(pid1)
-            .args(["--grace", "999999999h"])
+            .args(["--grace", "1000000s"])
             .command(["sh", "-c", "exit 8"])
             .start();
         assert_eq!(code(wait(&mut running)), 8);
