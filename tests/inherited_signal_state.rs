@@ -76,7 +76,17 @@ fn run_init(
     ignored: &[i32],
     steps: &str,
 ) -> Proc {
-    let argv: Vec<OsString> = std::iter::once(init.as_os_str().to_owned())
+    // `unshare --fork` sets SIGCHLD back to the default for its child (it
+    // waits for it): as PID 1, env ignores it again after unshare (dash's
+    // `trap '' CHLD` would not).
+    let restore_chld: Vec<OsString> = if mode == Mode::Pid1 && ignored.contains(&libc::SIGCHLD) {
+        os(&["/usr/bin/env", "--ignore-signal=CHLD"])
+    } else {
+        Vec::new()
+    };
+    let argv: Vec<OsString> = restore_chld
+        .into_iter()
+        .chain([init.as_os_str().to_owned()])
         .chain(os(before))
         .chain(script(steps))
         .collect();
