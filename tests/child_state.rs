@@ -1,6 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-//! The state the command starts in: own process group, empty signal mask, no
-//! ignored signals, whatever pidone itself inherited.
+//! The state the command starts in: own process group, and the signal mask
+//! and ignored signals pidone itself inherited, as a shell passes them on
+//! (tests/inherited_signal_state.rs has the other names and the details).
 
 mod common;
 use common::*;
@@ -24,7 +25,7 @@ const INHERITED_IGNORED: &[i32] = &[
 ];
 
 #[test]
-fn command_starts_with_empty_mask_and_default_dispositions_even_if_pidone_inherited_others() {
+fn command_starts_with_the_mask_and_ignored_signals_pidone_inherited_and_nothing_caught() {
     both(|mode| {
         let f = pidone(mode)
             .start_blocked(INHERITED_BLOCKED)
@@ -40,19 +41,39 @@ fn command_starts_with_empty_mask_and_default_dispositions_even_if_pidone_inheri
             .expect("status line");
         assert_eq!(
             field(status, "sigblk"),
-            "0000000000000000",
-            "{mode:?}: SigBlk of the command\n{f}"
+            format!("{:016x}", mask(INHERITED_BLOCKED)),
+            "{mode:?}: SigBlk of the command is the mask pidone was given\n{f}"
         );
         assert_eq!(
             field(status, "sigign"),
-            "0000000000000000",
-            "{mode:?}: SigIgn of the command\n{f}"
+            format!("{:016x}", mask(INHERITED_IGNORED)),
+            "{mode:?}: SigIgn of the command is what pidone was given ignored\n{f}"
         );
         assert_eq!(
             field(status, "sigcgt"),
             "0000000000000000",
             "{mode:?}: SigCgt of the command\n{f}"
         );
+    });
+}
+
+#[test]
+fn command_starts_with_an_empty_mask_and_nothing_ignored_when_pidone_was_given_none() {
+    both(|mode| {
+        let f = pidone(mode).arg("--").args(script("tag cmd status")).run();
+        assert_eq!(f.code(), 0, "{mode:?}\n{f}");
+        let status = f
+            .stdout
+            .iter()
+            .find(|l| l.starts_with("cmd status "))
+            .expect("status line");
+        for key in ["sigblk", "sigign", "sigcgt"] {
+            assert_eq!(
+                field(status, key),
+                "0000000000000000",
+                "{mode:?}: {key} of the command: pidone's own blocking does not leak\n{f}"
+            );
+        }
     });
 }
 

@@ -438,7 +438,7 @@ fn synchronous_signals_sent_with_kill_are_forwarded() {
 /// whatever dumb-init inherited.
 #[test]
 fn command_starts_with_a_clean_signal_state() {
-    clean_signal_state("dumb-init", "dumb-init", &[], (0, 0));
+    inherited_signal_state("dumb-init", "dumb-init", &[], (0, 0), (0, 0));
 }
 
 /// dumb-init and pidone both leave the working directory and keep the

@@ -455,17 +455,12 @@ fn synchronous_signals_sent_with_kill_are_forwarded() {
     synchronous_signals_kill_the_peer("tini", "tini", &["-s", "--"], &["--"]);
 }
 
-/// Known difference: the command starts with an empty signal mask and
-/// default dispositions; tini passes on the mask it inherited, and
-/// dispositions set to ignore survive exec.
+/// Both pass on the mask they inherited and the signals they inherited
+/// ignored (SIGUSR2 blocked and SIGHUP ignored here), as a shell does.
 #[test]
-fn command_starts_with_a_clean_signal_state() {
-    clean_signal_state(
-        "tini",
-        "tini",
-        &["-s", "--"],
-        (mask(&[SIGUSR2]), mask(&[SIGHUP])),
-    );
+fn command_inherits_the_signal_state_tini_was_given() {
+    let given = (mask(&[SIGUSR2]), mask(&[SIGHUP]));
+    inherited_signal_state("tini", "tini", &["-s", "--"], given, given);
 }
 
 /// Both keep the descriptors above 2 they inherited (the command gets them

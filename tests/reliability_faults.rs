@@ -595,9 +595,9 @@ fn zero_grace_kills_at_once() {
     }
 }
 
-/// `--grace 999999999h` (the largest accepted, about 114,000 years) and
-/// the same through PIDONE_GRACE: the deadline saturates instead of
-/// overflowing, and pidone exits as soon as everyone is gone.
+/// `--grace 1000000s` (the largest accepted, about 11.5 days; see
+/// tests/grace_limit.rs) and the same through PIDONE_GRACE: pidone exits as
+/// soon as everyone is gone.
 #[test]
 fn huge_grace_still_exits_as_soon_as_everyone_is_gone() {
     for pid1 in [false, true] {

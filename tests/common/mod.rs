@@ -50,12 +50,17 @@ pub fn forwardable_signals() -> Vec<i32> {
 /// Tests send these one at a time, each after the last has arrived.
 pub const CONT_AND_STOPS: [i32; 4] = [libc::SIGCONT, libc::SIGTSTP, libc::SIGTTIN, libc::SIGTTOU];
 
+/// The pidone under test: the executable named by `PIDONE_BIN` when set (another
+/// architecture's build, see tests/cross/run), else the one cargo built.
 pub fn pidone_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_pidone"))
+    std::env::var_os("PIDONE_BIN").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_pidone")),
+        PathBuf::from,
+    )
 }
 
 pub fn probe_path() -> PathBuf {
-    let pidone = pidone_path();
+    let pidone = PathBuf::from(env!("CARGO_BIN_EXE_pidone"));
     let probe = pidone
         .parent()
         .expect("pidone has a directory")
@@ -838,4 +843,203 @@ pub fn nsenter(pidone_host_pid: i32, argv: &[OsString]) -> Proc {
         .arg("--")
         .args(argv);
     Proc::spawn(cmd, None, "nsenter")
+}
+
+// ---------------------------------------------------------------------------
+// Helpers for the fault-injection and inherited-state tests (issues 9, 10).
+
+/// A test helper from `examples/` (built by `cargo test` next to `probe`).
+pub fn example_path(name: &str) -> PathBuf {
+    let path = probe_path().with_file_name(name);
+    assert!(
+        path.exists(),
+        "test helper {} is missing: run `cargo test` without target filters (or `cargo build --examples`) first",
+        path.display()
+    );
+    path
+}
+
+/// Bit set of signals, as /proc's SigBlk and SigIgn show them.
+pub fn mask(sigs: &[i32]) -> u64 {
+    sigs.iter().fold(0, |m, &s| m | 1 << (s - 1))
+}
+
+/// Make `cmd` start with `blocked` blocked and `ignored` ignored, and with
+/// no other descriptor than 0, 1 and 2 (as `Launch` does).
+pub fn inherit_signal_state(cmd: &mut Command, blocked: &[i32], ignored: &[i32]) {
+    let (blocked, ignored) = (blocked.to_vec(), ignored.to_vec());
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            libc::syscall(
+                libc::SYS_close_range,
+                3u32,
+                u32::MAX,
+                libc::CLOSE_RANGE_CLOEXEC,
+            );
+            for &s in &ignored {
+                libc::signal(s, libc::SIG_IGN);
+            }
+            let mut set: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut set);
+            for &s in &blocked {
+                libc::sigaddset(&mut set, s);
+            }
+            libc::sigprocmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+            Ok(())
+        });
+    }
+}
+
+/// pidone under another init's name: a symlink `name` in `dir`.
+pub fn named_pidone(dir: &TempDir, name: &str) -> PathBuf {
+    let path = dir.path(name);
+    if !path.exists() {
+        std::os::unix::fs::symlink(pidone_path(), &path).expect("symlink");
+    }
+    path
+}
+
+/// `argv` as PID 1 of a new PID namespace with its own /proc, or as is.
+pub fn in_mode(mode: Mode, argv: &[OsString]) -> Command {
+    let mut full: Vec<OsString> = Vec::new();
+    if mode == Mode::Pid1 {
+        full.extend(
+            [
+                "/usr/bin/unshare",
+                "--pid",
+                "--fork",
+                "--mount-proc",
+                "--kill-child",
+            ]
+            .map(OsString::from),
+        );
+    }
+    full.extend(argv.iter().cloned());
+    let mut cmd = Command::new(&full[0]);
+    cmd.args(&full[1..]);
+    cmd
+}
+
+/// The last PID handed out in the PID namespace of process `host_pid`, read
+/// from inside it (the reading process itself is the last one made).
+pub fn ns_last_pid(host_pid: i32) -> i32 {
+    let out = Command::new("/usr/bin/nsenter")
+        .arg(format!("--target={host_pid}"))
+        .args(["--pid", "--", "cat", "/proc/sys/kernel/ns_last_pid"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("nsenter cat");
+    assert!(out.status.success(), "nsenter cat: {out:?}");
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .expect("ns_last_pid")
+}
+
+/// A pids cgroup of its own: cgroup v1's `pids` hierarchy (these machines
+/// are hybrid), else cgroup v2 with the pids controller. Dropping it kills
+/// whatever is still in it and removes it.
+pub struct PidsCgroup {
+    pub dir: PathBuf,
+}
+
+impl PidsCgroup {
+    pub fn new() -> PidsCgroup {
+        static N: AtomicU64 = AtomicU64::new(0);
+        let name = format!(
+            "pidone-test-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        );
+        let v1 = Path::new("/sys/fs/cgroup/pids");
+        let parent = if v1.join("cgroup.procs").exists() {
+            v1.to_path_buf()
+        } else {
+            let root = ["/sys/fs/cgroup/unified", "/sys/fs/cgroup"]
+                .iter()
+                .map(Path::new)
+                .find(|root| {
+                    std::fs::read_to_string(root.join("cgroup.controllers"))
+                        .is_ok_and(|c| c.split_whitespace().any(|c| c == "pids"))
+                })
+                .expect("no pids cgroup controller on this machine (neither v1 nor v2)");
+            let _ = std::fs::write(root.join("cgroup.subtree_control"), "+pids");
+            root.to_path_buf()
+        };
+        let dir = parent.join(name);
+        std::fs::create_dir(&dir).expect("create pids cgroup");
+        PidsCgroup { dir }
+    }
+
+    pub fn set_max(&self, max: &str) {
+        std::fs::write(self.dir.join("pids.max"), max).expect("pids.max");
+    }
+
+    /// Tasks in the cgroup now.
+    pub fn current(&self) -> u32 {
+        read_file(&self.dir.join("pids.current"))
+            .trim()
+            .parse()
+            .expect("pids.current")
+    }
+
+    pub fn procs(&self) -> Vec<i32> {
+        read_file(&self.dir.join("cgroup.procs"))
+            .split_whitespace()
+            .filter_map(|p| p.parse().ok())
+            .collect()
+    }
+
+    /// Make the child of `cmd` join the cgroup before it execs.
+    pub fn join(&self, cmd: &mut Command) {
+        let procs = std::ffi::CString::new(self.dir.join("cgroup.procs").as_os_str().as_bytes())
+            .expect("path");
+        // SAFETY: open, write and close with valid buffers; getpid.
+        unsafe {
+            cmd.pre_exec(move || {
+                let fd = libc::open(procs.as_ptr(), libc::O_WRONLY | libc::O_CLOEXEC);
+                if fd < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                let mut digits = [0u8; 12];
+                let mut n = libc::getpid() as u32;
+                let mut i = digits.len();
+                loop {
+                    i -= 1;
+                    digits[i] = b'0' + (n % 10) as u8;
+                    n /= 10;
+                    if n == 0 {
+                        break;
+                    }
+                }
+                let len = digits.len() - i;
+                let written = libc::write(fd, digits[i..].as_ptr().cast(), len);
+                libc::close(fd);
+                if written != len as isize {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
+}
+
+impl Drop for PidsCgroup {
+    fn drop(&mut self) {
+        // A bounded poll: the kernel has no event for "the cgroup is empty"
+        // on v1, and processes leave it only once they are fully gone.
+        let deadline = Instant::now() + LIMIT;
+        while Instant::now() < deadline {
+            let procs = self.procs();
+            if procs.is_empty() && std::fs::remove_dir(&self.dir).is_ok() {
+                return;
+            }
+            for p in procs {
+                send(p, libc::SIGKILL);
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        eprintln!("could not remove cgroup {}", self.dir.display());
+    }
 }

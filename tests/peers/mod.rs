@@ -62,12 +62,17 @@ pub const SIGEND: i32 = 63;
 /// Sent straight to a workload process to collect what it received.
 pub const SIGDRAIN: i32 = 62;
 
+/// The pidone under test: the executable named by `PIDONE_BIN` when set (another
+/// architecture's build, see tests/cross/run), else the one cargo built.
 pub fn pidone() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_pidone"))
+    std::env::var_os("PIDONE_BIN").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_pidone")),
+        PathBuf::from,
+    )
 }
 
 pub fn peerprobe() -> String {
-    let path = pidone()
+    let path = Path::new(env!("CARGO_BIN_EXE_pidone"))
         .parent()
         .expect("binary directory")
         .join("examples/peerprobe");
@@ -1563,14 +1568,20 @@ pub fn synchronous_signals_kill_the_peer(
     assert_eq!(ours, signals.map(|s| (s, vec![s])));
 }
 
-/// The command's (SigBlk, SigIgn) under the peer are `theirs`; under
-/// pidone, empty: see `inherited_signals()`.
-pub fn clean_signal_state(peer: &str, name: &str, args: &[&str], theirs: (u64, u64)) {
+/// The command's (SigBlk, SigIgn) under the peer are `theirs`, under
+/// pidone `ours`: see `inherited_signals()`.
+pub fn inherited_signal_state(
+    peer: &str,
+    name: &str,
+    args: &[&str],
+    theirs: (u64, u64),
+    ours: (u64, u64),
+) {
     let seen = both(peer, name, |init| {
         inherited_signals(setup(init, Mode::Child, args))
     });
     assert_eq!(seen.0, theirs);
-    assert_eq!(seen.1, (0, 0));
+    assert_eq!(seen.1, ours);
 }
 
 /// What the peer and pidone keep of their descriptors and working

@@ -18,13 +18,18 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+/// The pidone under test: the executable named by `PIDONE_BIN` when set (another
+/// architecture's build, see tests/cross/run), else the one cargo built.
 pub fn pidone_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_pidone"))
+    std::env::var_os("PIDONE_BIN").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_pidone")),
+        PathBuf::from,
+    )
 }
 
 /// `examples/tree`, which `cargo test` builds next to the binary.
 pub fn tree_path() -> PathBuf {
-    let path = pidone_path()
+    let path = Path::new(env!("CARGO_BIN_EXE_pidone"))
         .parent()
         .expect("the binary has a directory")
         .join("examples")

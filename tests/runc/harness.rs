@@ -30,14 +30,18 @@ const BUSYBOX: &str = "/bin/busybox";
 /// The applets the test scripts use; everything else they need is a shell builtin.
 const APPLETS: &[&str] = &["sh", "sleep"];
 
-/// The init under test: the pidone that cargo built for this test run, or the
-/// executable named by `PIDONE_RUNC_INIT`. Point that variable at a deliberately
-/// broken build, at another init, or at a script that just `exec`s its command
-/// (no init at all), to see these tests fail.
+/// The init under test: the executable named by `PIDONE_RUNC_INIT`, else the one
+/// named by `PIDONE_BIN` (see tests/cross/run), else the pidone that cargo built
+/// for this test run. Point `PIDONE_RUNC_INIT` at a deliberately broken build,
+/// at another init, or at a script that just `exec`s its command (no init at
+/// all), to see these tests fail.
 pub fn init_binary() -> PathBuf {
     match std::env::var_os("PIDONE_RUNC_INIT") {
         Some(path) => PathBuf::from(path),
-        None => PathBuf::from(env!("CARGO_BIN_EXE_pidone")),
+        None => std::env::var_os("PIDONE_BIN").map_or_else(
+            || PathBuf::from(env!("CARGO_BIN_EXE_pidone")),
+            PathBuf::from,
+        ),
     }
 }
 
