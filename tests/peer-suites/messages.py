@@ -94,12 +94,14 @@ CASES = [
     ("tini -vvvv -s true", T, ["-vvvv", "-s", "true"], {}, ""),
     ("tini TINI_VERBOSITY=3 -s true", T, ["-s", "true"], {"TINI_VERBOSITY": "3"}, ""),
     ("tini TINI_VERBOSITY=0, not PID 1", T, ["true"], {"TINI_VERBOSITY": "0"}, ""),
-    ("tini -vvv exit 3", T, ["-vvv", "-s", "sh", "-c", "exit 3"], {}, ""),
-    ("tini -vvv killed by SIGTERM", T, ["-vvv", "-s", "sh", "-c", "kill -TERM $$"], {}, ""),
+    ("tini without --: glibc getopt permutes", T, ["-s", "sh", "-c", "exit 3"], {}, ""),
+    ("tini POSIXLY_CORRECT=1 without --", T, ["-s", "sh", "-c", "exit 3"], {"POSIXLY_CORRECT": "1"}, ""),
+    ("tini -vvv exit 3", T, ["-vvv", "-s", "--", "sh", "-c", "exit 3"], {}, ""),
+    ("tini -vvv killed by SIGTERM", T, ["-vvv", "-s", "--", "sh", "-c", "kill -TERM $$"], {}, ""),
     ("tini -vvv passes SIGUSR1", T,
-     ["-vvv", "-s", "sh", "-c", "trap 'exit 7' USR1; kill -USR1 $PPID; while :; do sleep 0.01; done"],
+     ["-vvv", "-s", "--", "sh", "-c", "trap 'exit 7' USR1; kill -USR1 $PPID; while :; do sleep 0.01; done"],
      {}, ""),
-    ("tini -s -w reaps a zombie", T, ["-s", "-w", "sh", "-c", "(true &); sleep 0.3"], {}, ""),
+    ("tini -s -w reaps a zombie", T, ["-s", "-w", "--", "sh", "-c", "(true &); sleep 0.3"], {}, ""),
     ("tini exec failure", T, ["-s", "/doesnotexist"], {}, ""),
     ("tini exec failure, not executable", T, ["-s", "/etc"], {}, ""),
     ("tini -vvv exec failure", T, ["-vvv", "-s", "/doesnotexist"], {}, ""),
@@ -111,7 +113,7 @@ CASES = [
     ("catatonit exec failure", C, ["/doesnotexist"], {}, ""),
 ]
 
-PID = re.compile(r"(PID |pid=|pid '|pid: '|tini \(|\(pid |catatonit\[)\d+")
+PID = re.compile(r"(PID |pid=|pid '|pid: '|tini \(|\(pid |catatonit\[|started )\d{2,}")
 
 
 def normalise(data):
