@@ -56,7 +56,9 @@ pub fn spawn(args: &Args, index: usize, config: &Config, inherited: &Inherited) 
 /// The exit code for a command that could not be executed.
 pub fn exit_code(codes: ExecCodes, error: Errno) -> u8 {
     match (codes, error) {
-        (ExecCodes::Shell, Errno::NOENT | Errno::NOTDIR) => 127,
+        // A symlink loop met in the PATH search: the program cannot be
+        // found, as bash and dash report it.
+        (ExecCodes::Shell, Errno::NOENT | Errno::NOTDIR | Errno::LOOP) => 127,
         (ExecCodes::Shell, _) => 126,
         (ExecCodes::Tini, Errno::NOENT) => 127,
         (ExecCodes::Tini, Errno::ACCESS) => 126,
