@@ -54,9 +54,11 @@ engines_install() {
     return "$rc"
 }
 
-# A fresh temporary directory for one run: ENGINES_TMP.
+# A fresh temporary directory for one run: ENGINES_TMP. The shell that made
+# it is the only one whose engines_cleanup acts (see there).
 engines_tmpdir() {
     ENGINES_TMP=$(mktemp -d /tmp/pidone-engines.XXXXXX)
+    ENGINES_OWNER=$BASHPID
     export ENGINES_TMP
 }
 
@@ -87,7 +89,9 @@ wait_lines() {
         fi
     done
     exec {fd}<&-
-    kill "$tpid" 2>/dev/null
+    # SIGKILL: a child killed with a signal its parent traps may run the
+    # parent's traps.
+    kill -KILL "$tpid" 2>/dev/null
     return "$rc"
 }
 
@@ -241,7 +245,11 @@ podman_stop() {
 }
 
 # Everything this library started or made: call it from an EXIT trap.
+# Only in the shell that called engines_tmpdir: bash runs the EXIT trap in a
+# freshly forked child (`cmd &`, `<(...)`) that is killed before it has
+# reset its traps, and that child must not tear the run down.
 engines_cleanup() {
+    [[ ${ENGINES_OWNER:-} == "$BASHPID" ]] || return 0
     dockerd_stop
     podman_stop
     if [[ -n ${ENGINES_TMP:-} && -d $ENGINES_TMP ]]; then
