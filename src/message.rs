@@ -23,6 +23,21 @@ pub enum Say {
     BadRewrite,
     /// The command ({0}) cannot be executed ({1} the error).
     ExecFailed,
+    /// In the command's process, in a session of its own.
+    SetsidComplete,
+    /// The command started with pid {0}.
+    Spawned,
+    /// Signal {0} arrived; it is one of the terminal's hand-off (after
+    /// `Received`).
+    Received,
+    HandOff,
+    /// Signal {0} was forwarded.
+    Forwarded,
+    /// Child {0} was reaped: it exited with {1}, or was killed by signal {1}.
+    ReapedExited,
+    ReapedKilled,
+    /// pidone exits with {0} after the command.
+    Goodbye,
     /// Anything else: always in pidone's words.
     Other,
 }
@@ -39,21 +54,17 @@ pub enum Arg<'a> {
 /// one message after another, each ended by 0x00 and starting with its
 /// level: the verbosity it needs, which also picks one of the first five
 /// messages as its prefix, or ` ` (always, no prefix), or `-` (nothing
-/// said). Messages from level `stdout_from` up go to stdout.
+/// said). They go to stderr.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Wording {
     pub coded: &'static [u8],
-    pub stdout_from: u8,
 }
 
 const PREFIXES: usize = 5;
 
 impl Wording {
     /// pidone's own words.
-    pub const PIDONE: Wording = Wording {
-        coded: b"",
-        stdout_from: u8::MAX,
-    };
+    pub const PIDONE: Wording = Wording { coded: b"" };
 
     fn message(&self, mut index: usize) -> Option<&'static [u8]> {
         let mut rest = self.coded;
@@ -86,11 +97,7 @@ impl Wording {
             line.coded(prefix, args);
         }
         line.coded(text, args);
-        line.to(if level >= self.stdout_from {
-            stdout()
-        } else {
-            stderr()
-        });
+        line.to_stderr();
         true
     }
 }

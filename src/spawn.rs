@@ -132,6 +132,9 @@ fn become_command(
             }
             // Without a terminal there is nothing to attach: not an error.
             let _ = ioctl_tiocsctty(stdin);
+            config
+                .wording
+                .say(config.verbosity, Say::SetsidComplete, &[]);
         }
         Isolation::Shared => {}
     }
