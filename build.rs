@@ -33,6 +33,10 @@ fn link_settings() {
 /// more stands for the pair `PAIRS[byte - 0x80]`, found over all texts at
 /// once. `{program}` becomes 0x01 and `{invoked}` 0x02, for the name
 /// pidone was called by and argv[0]; `{version}` is the crate's version.
+/// A file of messages (`NAME-messages.txt`) is one message a line, lines
+/// starting with `#` dropped, each line ended by 0x00 instead of a
+/// newline; in it `{0}`, `{1}` become 0x03, 0x04 (the arguments), `{pid}`
+/// 0x05 and `{nl}` a newline (see `message::Wording`).
 fn compress_texts() {
     let dir = Path::new("src/personality/texts");
     println!("cargo:rerun-if-changed={}", dir.display());
@@ -46,12 +50,24 @@ fn compress_texts() {
     for path in entries {
         println!("cargo:rerun-if-changed={}", path.display());
         let text = std::fs::read_to_string(&path).expect("a text");
+        let stem = path.file_stem().expect("a name").to_string_lossy();
+        let text = if stem.ends_with("-messages") {
+            text.lines()
+                .filter(|line| !line.starts_with('#'))
+                .map(|line| format!("{line}\0"))
+                .collect::<String>()
+                .replace("{0}", "\x03")
+                .replace("{1}", "\x04")
+                .replace("{pid}", "\x05")
+                .replace("{nl}", "\n")
+        } else {
+            text
+        };
         let text = text
             .replace("{program}", "\x01")
             .replace("{invoked}", "\x02")
             .replace("{version}", env!("CARGO_PKG_VERSION"));
         assert!(text.is_ascii(), "{}: ASCII only", path.display());
-        let stem = path.file_stem().expect("a name").to_string_lossy();
         names.push(stem.to_uppercase().replace('-', "_"));
         texts.push(text.into_bytes());
     }
@@ -85,7 +101,7 @@ fn byte_pairs(texts: &mut [Vec<u8>]) -> Vec<[u8; 2]> {
         // Ties go to the smallest pair, so that builds are reproducible.
         let Some((pair, count)) = counts
             .into_iter()
-            .filter(|(p, _)| p[0] > 2 && p[1] > 2)
+            .filter(|(p, _)| p[0] > 5 && p[1] > 5)
             .max_by_key(|&(p, n)| (n, std::cmp::Reverse(p)))
         else {
             break;

@@ -3,6 +3,7 @@
 
 use core::time::Duration;
 
+use crate::message::Wording;
 use crate::signal::{Rewrite, Signal};
 use crate::status::Remap;
 
@@ -87,6 +88,8 @@ pub struct Config {
     /// 0 quiet, 1 warnings (default), 2 info, 3 debug.
     pub verbosity: u8,
     pub log_zombies: bool,
+    /// The personality's words for what pidone says.
+    pub wording: Wording,
 }
 
 pub const DEFAULT_GRACE: Duration = Duration::from_secs(5);
@@ -107,6 +110,7 @@ pub const DEFAULT: Config = Config {
     pdeathsig: None,
     verbosity: 1,
     log_zombies: false,
+    wording: Wording::PIDONE,
 };
 
 impl Default for Config {

@@ -3,7 +3,7 @@
 //! `--name VALUE`; `--` ends them, and so does the first argument that is
 //! not an option (the command). Also GNU getopt's argument permutation.
 
-use crate::personality::{Opt, UsageError, usage};
+use crate::personality::{Opt, UNKNOWN_OPTION, UsageError, usage};
 
 pub struct Getopt<'a, I> {
     args: core::iter::Enumerate<I>,
@@ -51,7 +51,7 @@ impl<'a, I: Iterator<Item = &'a [u8]>> Getopt<'a, I> {
         if let [short, rest @ ..] = self.cluster {
             self.cluster = rest;
             let Some(opt) = self.table.iter().find(|o| o.short == *short) else {
-                return Some(usage("unknown option", self.arg));
+                return Some(usage(UNKNOWN_OPTION, self.arg));
             };
             if !opt.act.takes_value() {
                 return Some(Ok((opt, b"", self.arg)));
@@ -73,7 +73,7 @@ impl<'a, I: Iterator<Item = &'a [u8]>> Getopt<'a, I> {
                     None => (long, None),
                 };
                 let Some(opt) = self.table.iter().find(|o| o.long == name) else {
-                    return Some(usage("unknown option", arg));
+                    return Some(usage(UNKNOWN_OPTION, arg));
                 };
                 Some(match (attached, opt.act.takes_value()) {
                     (Some(_), false) => usage("unexpected value in", arg),

@@ -28,7 +28,7 @@ pub mod status;
 pub mod supervise;
 
 use args::Args;
-use message::{Line, fail};
+use message::{Arg, Line, fail};
 use personality::{Request, basename};
 
 /// pidone's whole life; returns its exit code.
@@ -57,6 +57,10 @@ pub fn main(args: &mut Args) -> u8 {
             0
         }
         Err(e) => {
+            let args = [Arg::Bytes(invoked), Arg::Bytes(e.value)];
+            if personality.defaults.wording.say(0, e.say(), &args) {
+                return personality.usage_exit_code;
+            }
             let mut line = Line::new();
             line.text(e.problem.as_bytes());
             if !e.value.is_empty() {

@@ -13,6 +13,94 @@ pub const WARN: u8 = 1;
 pub const INFO: u8 = 2;
 pub const DEBUG: u8 = 3;
 
+/// What pidone says that a peer says in words of its own, in the order of
+/// the lines of `texts/*-messages.txt`, after the five prefixes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Say {
+    /// Usage errors: {0} is argv[0], {1} the value in question.
+    MissingCommand,
+    UnknownLongOption,
+    BadRewrite,
+    /// The command ({0}) cannot be executed ({1} the error).
+    ExecFailed,
+    /// In the command's process, in a session of its own.
+    SetsidComplete,
+    /// The command started with pid {0}.
+    Spawned,
+    /// Signal {0} arrived; it is one of the terminal's hand-off (after
+    /// `Received`).
+    Received,
+    HandOff,
+    /// Signal {0} was forwarded.
+    Forwarded,
+    /// Child {0} was reaped: it exited with {1}, or was killed by signal {1}.
+    ReapedExited,
+    ReapedKilled,
+    /// pidone exits with {0} after the command.
+    Goodbye,
+    /// Anything else: always in pidone's words.
+    Other,
+}
+
+/// An argument of a message.
+#[derive(Clone, Copy)]
+pub enum Arg<'a> {
+    Number(u64),
+    Bytes(&'a [u8]),
+    Errno(Errno),
+}
+
+/// A personality's own words for what pidone says (`texts/NAME-messages.txt`):
+/// one message after another, each ended by 0x00 and starting with its
+/// level: the verbosity it needs, which also picks one of the first five
+/// messages as its prefix, or ` ` (always, no prefix), or `-` (nothing
+/// said). They go to stderr.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Wording {
+    pub coded: &'static [u8],
+}
+
+const PREFIXES: usize = 5;
+
+impl Wording {
+    /// pidone's own words.
+    pub const PIDONE: Wording = Wording { coded: b"" };
+
+    fn message(&self, mut index: usize) -> Option<&'static [u8]> {
+        let mut rest = self.coded;
+        while let Some(end) = rest.iter().position(|&b| b == 0) {
+            if index == 0 {
+                return Some(&rest[..end]).filter(|m| !m.is_empty());
+            }
+            index -= 1;
+            rest = &rest[end + 1..];
+        }
+        None
+    }
+
+    /// Says `what` in the personality's words, if it has words for it, at
+    /// `verbosity`; false when pidone's own line is to be written instead.
+    pub fn say(&self, verbosity: u8, what: Say, args: &[Arg<'_>]) -> bool {
+        let Some([level, text @ ..]) = self.message(what as usize + PREFIXES) else {
+            return false;
+        };
+        let (level, prefix) = match *level {
+            b' ' => (0, None),
+            b'0'..=b'4' => (level - b'0', self.message(usize::from(level - b'0'))),
+            _ => return true,
+        };
+        if verbosity < level {
+            return true;
+        }
+        let mut line = Line::bare();
+        if let Some(prefix) = prefix {
+            line.coded(prefix, args);
+        }
+        line.coded(text, args);
+        line.to_stderr();
+        true
+    }
+}
 /// A line being built: starts with `pidone: `, is cut short rather than
 /// overflow, and ends with a newline when written.
 pub struct Line {
@@ -101,8 +189,39 @@ impl Line {
     }
 
     pub fn to_stderr(&mut self) {
+        self.to(stderr());
+    }
+
+    pub fn to(&mut self, fd: BorrowedFd<'_>) {
         self.buf[self.len] = b'\n';
-        write_all(stderr(), &self.buf[..=self.len]);
+        write_all(fd, &self.buf[..=self.len]);
+    }
+
+    /// A coded message (see `Wording`), expanded, with its arguments.
+    fn coded(&mut self, coded: &[u8], args: &[Arg<'_>]) -> &mut Line {
+        for &byte in coded {
+            match byte {
+                0x03 | 0x04 => match args.get(usize::from(byte - 0x03)) {
+                    Some(Arg::Number(n)) => self.number(*n),
+                    Some(Arg::Bytes(b)) => self.text(b),
+                    Some(Arg::Errno(e)) => self.errno(*e),
+                    None => self,
+                },
+                0x05 => self.number(
+                    rustix::process::getpid()
+                        .as_raw_nonzero()
+                        .get()
+                        .unsigned_abs()
+                        .into(),
+                ),
+                0x80.. => {
+                    let [a, b] = crate::personality::text::PAIRS[usize::from(byte - 0x80)];
+                    self.coded(&[a, b], args)
+                }
+                _ => self.text(&[byte]),
+            };
+        }
+        self
     }
 
     /// Writes the line if the verbosity is at least `level`.

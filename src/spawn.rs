@@ -19,7 +19,7 @@ use rustix::termios::{isatty, tcsetpgrp};
 use crate::args::Args;
 use crate::config::{Config, ExecCodes, Isolation};
 use crate::decimal;
-use crate::message::{self, Line};
+use crate::message::{self, Arg, Line, Say};
 use crate::sigwait::{self, Inherited};
 
 /// What `execvp` searches when PATH is unset (Docker's default PATH).
@@ -42,12 +42,15 @@ pub fn spawn(args: &Args, index: usize, config: &Config, inherited: &Inherited) 
         }
         Fork::Child(_) => {
             let error = become_command(args, index, name, config, inherited);
-            Line::new()
-                .text(b"cannot run ")
-                .quoted(name.to_bytes())
-                .text(b": ")
-                .errno(error)
-                .to_stderr();
+            let said = [Arg::Bytes(name.to_bytes()), Arg::Errno(error)];
+            if !config.wording.say(config.verbosity, Say::ExecFailed, &said) {
+                Line::new()
+                    .text(b"cannot run ")
+                    .quoted(name.to_bytes())
+                    .text(b": ")
+                    .errno(error)
+                    .to_stderr();
+            }
             exit_group(exit_code(config.exec_codes, error).into())
         }
     }
@@ -129,6 +132,9 @@ fn become_command(
             }
             // Without a terminal there is nothing to attach: not an error.
             let _ = ioctl_tiocsctty(stdin);
+            config
+                .wording
+                .say(config.verbosity, Say::SetsidComplete, &[]);
         }
         Isolation::Shared => {}
     }

@@ -12,7 +12,7 @@ use rustix::time::Timespec;
 
 use crate::args::Args;
 use crate::config::{AfterCommand, Config, ForwardTo, Isolation, Subreaper};
-use crate::message::{self, Line, fail};
+use crate::message::{self, Arg, Line, Say, fail};
 use crate::process_tree::ProcessTree;
 use crate::reaper::reap_all;
 use crate::shutdown::{Action, Event, Phase, Shutdown};
@@ -85,10 +85,16 @@ pub fn run(config: &Config, args: &Args, command: Option<usize>, inherited: &Inh
     };
     spawn::release_inherited(config.close_inherited);
     if let Some(pid) = child {
-        Line::new()
-            .text(b"started ")
-            .number(pid_number(pid))
-            .log(config.verbosity, message::INFO);
+        if !config.wording.say(
+            config.verbosity,
+            Say::Spawned,
+            &[Arg::Number(pid_number(pid))],
+        ) {
+            Line::new()
+                .text(b"started ")
+                .number(pid_number(pid))
+                .log(config.verbosity, message::INFO);
+        }
     }
     let mut supervisor = Supervisor {
         config,
@@ -152,7 +158,23 @@ fn watch_parent(signal: Signal) -> rustix::io::Result<Option<Signal>> {
     Ok((getppid() != parent).then_some(signal))
 }
 
+/// Says that child `pid` was reaped, in the personality's words if it has
+/// them.
+fn say_reaped(config: &Config, pid: Pid, status: ExitStatus) -> bool {
+    let (what, n) = match status {
+        ExitStatus::Exited(code) => (Say::ReapedExited, code),
+        ExitStatus::Killed(signal) => (Say::ReapedKilled, signal.number()),
+    };
+    let args = [Arg::Number(pid_number(pid)), Arg::Number(n.into())];
+    config.wording.say(config.verbosity, what, &args)
+}
+
 impl Supervisor<'_> {
+    /// Says `what` in the personality's words, if it has words for it.
+    fn say(&self, what: Say, args: &[Arg<'_>]) -> bool {
+        self.config.wording.say(self.config.verbosity, what, args)
+    }
+
     /// Arrival, decision, action, until the decision is to exit.
     fn run(mut self) -> u8 {
         loop {
@@ -164,17 +186,19 @@ impl Supervisor<'_> {
                 self.just_reaped = false;
                 match sigwait::next(self.wake_at(), self.tree.me()) {
                     Ok(Wake::Timeout) => self.timeout(),
-                    Ok(Wake::Signal {
-                        signal: Signal::CHLD,
-                        ..
-                    }) => {
-                        let event = self.reap();
-                        self.shutdown.on(event)
+                    Ok(Wake::Signal { signal, from_self }) => {
+                        let number = [Arg::Number(signal.number().into())];
+                        self.say(Say::Received, &number);
+                        if signal == Signal::CHLD {
+                            let event = self.reap();
+                            self.shutdown.on(event)
+                        } else if from_self {
+                            self.say(Say::HandOff, &number);
+                            Action::Nothing
+                        } else {
+                            self.received(signal)
+                        }
                     }
-                    Ok(Wake::Signal {
-                        from_self: true, ..
-                    }) => Action::Nothing,
-                    Ok(Wake::Signal { signal, .. }) => self.received(signal),
                     Err(e) => return fail(b"cannot wait for signals: ", e),
                 }
             };
@@ -245,7 +269,9 @@ impl Supervisor<'_> {
                         self.forward(term);
                     }
                 }
-                return Some(self.status.map_or(0, |s| self.config.remap.apply(s.code())));
+                let code = self.status.map_or(0, |s| self.config.remap.apply(s.code()));
+                self.say(Say::Goodbye, &[Arg::Number(code.into())]);
+                return Some(code);
             }
             Action::Terminate(grace) => {
                 Line::new()
@@ -266,6 +292,7 @@ impl Supervisor<'_> {
     }
 
     fn forward(&mut self, signal: Signal) {
+        let said = self.say(Say::Forwarded, &[Arg::Number(signal.number().into())]);
         let result = match (self.config.forward_to, self.command) {
             (ForwardTo::Child, Some(pid)) => kill_process(pid, signal.to_rustix()),
             (ForwardTo::Group, _) => match self.group() {
@@ -278,6 +305,7 @@ impl Supervisor<'_> {
         };
         let verbosity = self.config.verbosity;
         match result {
+            Ok(()) | Err(Errno::SRCH) if said => {}
             Ok(()) | Err(Errno::SRCH) => Line::new()
                 .text(b"forwarded ")
                 .signal(signal)
@@ -331,8 +359,9 @@ impl Supervisor<'_> {
 
     /// Collects every exited child, and tells the state machine.
     fn reap(&mut self) -> Event {
-        let verbosity = self.config.verbosity;
-        let level = if self.config.log_zombies {
+        let config = self.config;
+        let verbosity = config.verbosity;
+        let level = if config.log_zombies {
             message::WARN
         } else {
             message::DEBUG
@@ -347,6 +376,9 @@ impl Supervisor<'_> {
                 watcher_ended = Some(status);
                 return;
             }
+            if say_reaped(config, pid, status) {
+                return;
+            }
             Line::new()
                 .text(b"reaped zombie ")
                 .number(pid_number(pid))
@@ -356,10 +388,15 @@ impl Supervisor<'_> {
                 .log(verbosity, level);
         });
         if let Some(status) = round.command {
-            Line::new()
-                .text(b"command ended: ")
-                .status(status)
-                .log(verbosity, message::INFO);
+            let said = self
+                .command
+                .is_some_and(|pid| say_reaped(self.config, pid, status));
+            if !said {
+                Line::new()
+                    .text(b"command ended: ")
+                    .status(status)
+                    .log(verbosity, message::INFO);
+            }
             self.status = Some(status);
             self.command = None;
             self.just_reaped = true;

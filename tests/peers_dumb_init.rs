@@ -43,14 +43,11 @@ fn help_and_version_go_to_stderr_and_exit_0() {
             },
         );
         let first = ours.stderr.lines().next().unwrap_or_default();
-        assert!(
-            first.starts_with("dumb-init v1.2.5") && first.contains("pidone"),
-            "{args:?}: {first}"
-        );
+        assert_eq!(first, "dumb-init v1.2.5", "{args:?}");
     }
 }
 
-/// The help text is dumb-init's, with pidone named in the version line.
+/// The help text is dumb-init's, byte for byte but for argv[0].
 #[test]
 fn help_text_is_dumb_inits() {
     let (theirs, ours) = both("dumb-init", "dumb-init", |init| {
@@ -59,7 +56,6 @@ fn help_text_is_dumb_inits() {
     // Both show argv[0] as typed; the two were started from different paths.
     let rest = |text: &str, argv0: &str| {
         text.lines()
-            .skip(1)
             .map(|l| l.replacen(argv0, "ARGV0", 1))
             .collect::<Vec<_>>()
     };
@@ -84,19 +80,46 @@ fn usage_errors_exit_1_with_a_message_on_stderr() {
         "dumb-init",
         "dumb-init",
         &[
-            &[],
-            &["-c"],
             &["-x", "true"],
-            &["--nope", "true"],
-            &["-r", "15", "true"],
-            &["-r", "32:1", "true"],
-            &["-r", "1:32", "true"],
-            &["-r", "0:1", "true"],
-            &["-r", "TERM:INT", "true"],
             &["--rewrite"],
             &["--single-child=yes", "true"],
         ],
     );
+}
+
+/// dumb-init's own words, byte for byte but for argv[0]: no command, an
+/// unknown long option, a bad `-r`.
+#[test]
+fn usage_errors_in_dumb_inits_words() {
+    let cases: [&[&str]; 8] = [
+        &[],
+        &["-c"],
+        &["--nope", "true"],
+        &["-r", "15", "true"],
+        &["-r", "32:1", "true"],
+        &["-r", "1:32", "true"],
+        &["-r", "0:1", "true"],
+        &["-r", "TERM:INT", "true"],
+    ];
+    // argv[0] as typed differs: the two are started from different paths.
+    let named = |text: &str| {
+        text.split(' ')
+            .map(|word| match word.rfind("/dumb-init") {
+                Some(i) => &word[i + 1..],
+                None => word,
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    for args in cases {
+        let (theirs, ours) = both("dumb-init", "dumb-init", |init| {
+            oneshot(init, Mode::Pid1, args)
+        });
+        assert_eq!(ours.status, Some(Status::Code(1)), "{args:?}");
+        assert_eq!(ours.status, theirs.status, "{args:?}");
+        assert_eq!(named(&ours.stderr), named(&theirs.stderr), "{args:?}");
+        assert!(ours.stdout.is_empty(), "{args:?}");
+    }
 }
 
 /// Known difference: dumb-init's getopt_long takes unambiguous
@@ -109,7 +132,12 @@ fn abbreviated_long_options_are_not_accepted() {
         });
         assert_eq!(theirs.status, Some(Status::Code(0)), "{abbreviation}");
         assert_eq!(ours.status, Some(Status::Code(1)), "{abbreviation}");
-        assert_one_pidone_line(&ours, abbreviation);
+        assert!(
+            ours.stderr
+                .ends_with(&format!(": unrecognized option '{abbreviation}'\n")),
+            "{abbreviation}: {}",
+            ours.stderr
+        );
     }
 }
 

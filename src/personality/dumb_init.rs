@@ -8,6 +8,7 @@ use super::pidone::{opt, overrides, var};
 use super::text::{self, Text};
 use super::{Act, Personality, RewriteSyntax, Shown, When};
 use crate::config::{AfterCommand, Config, DEFAULT, ExecCodes, ForwardTo, Isolation, Subreaper};
+use crate::message::Wording;
 use crate::signal::Signal;
 
 pub const DUMB_INIT: Personality = Personality {
@@ -38,12 +39,15 @@ pub const DUMB_INIT: Personality = Personality {
             .with(Signal::TSTP, Some(Signal::STOP))
             .with(Signal::TTIN, Some(Signal::STOP))
             .with(Signal::TTOU, Some(Signal::STOP)),
+        wording: Wording {
+            coded: text::DUMB_INIT_MESSAGES,
+        },
         ..DEFAULT
     },
     permutes: false,
     usage_exit_code: 1,
     help_option: b"--help",
-    missing_command: "missing command",
+    missing_command: super::MISSING_COMMAND,
     help: HELP,
     version: VERSION,
     license: super::pidone::LICENSE,

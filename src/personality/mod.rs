@@ -15,6 +15,7 @@ use core::time::Duration;
 
 use crate::config::{AfterCommand, Config, ForwardTo, Isolation, Subreaper};
 use crate::getopt::Getopt;
+use crate::message::Say;
 use crate::signal::{self, Rewrite, Signal};
 use crate::{decimal, duration, message};
 
@@ -192,6 +193,24 @@ pub fn usage<'a, T>(problem: &'static str, value: &'a [u8]) -> Result<T, UsageEr
     Err(UsageError::new(problem, value))
 }
 
+/// The usage errors that peers word their own way, known by their text
+/// (a field for it would cost every error path of the parser).
+pub const UNKNOWN_OPTION: &str = "unknown option";
+pub const MISSING_COMMAND: &str = "missing command";
+pub const BAD_SIGNUM_REWRITE: &str = "invalid rewrite, expected s:r between 1 and 31";
+
+impl UsageError<'_> {
+    /// What this error is, for a personality that words it its own way.
+    pub fn say(&self) -> Say {
+        match self.problem {
+            MISSING_COMMAND => Say::MissingCommand,
+            UNKNOWN_OPTION if self.value.starts_with(b"--") => Say::UnknownLongOption,
+            BAD_SIGNUM_REWRITE => Say::BadRewrite,
+            _ => Say::Other,
+        }
+    }
+}
+
 /// Docker's and Podman's `--init`: tini's and catatonit's command lines,
 /// with pidone's graceful shutdown by default. A host administrator who
 /// installs pidone as the engine's init has chosen it for every container,
@@ -267,7 +286,7 @@ impl Personality {
             match opt.act {
                 Act::Show(text) => return Ok(Request::Show(self.text(text))),
                 Act::ShowAlone(text) if alone => return Ok(Request::Show(self.text(text))),
-                Act::ShowAlone(_) => return usage("unknown option", arg),
+                Act::ShowAlone(_) => return usage(UNKNOWN_OPTION, arg),
                 act => s.apply(act, value, true)?,
             }
             s.flagged |= opt.act.setting();
@@ -456,10 +475,7 @@ fn parse_numeric_rewrite(text: &[u8]) -> Result<(Signal, Option<Signal>), UsageE
             .contains(&to)
             .then(|| (from, Signal::new(to as u32)))
     });
-    parsed.map_or_else(
-        || usage("invalid rewrite, expected s:r between 1 and 31", text),
-        Ok,
-    )
+    parsed.map_or_else(|| usage(BAD_SIGNUM_REWRITE, text), Ok)
 }
 
 /// A `%d` conversion: blanks, an optional sign, digits; the number (kept

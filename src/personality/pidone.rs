@@ -38,7 +38,7 @@ pub const PIDONE: Personality = Personality {
     permutes: false,
     usage_exit_code: 2,
     help_option: b"--help",
-    missing_command: "missing command",
+    missing_command: super::MISSING_COMMAND,
     help: HELP,
     version: VERSION,
     license: LICENSE,

@@ -41,7 +41,7 @@ pub const TINI: Personality = Personality {
     permutes: true,
     usage_exit_code: 1,
     help_option: b"-h",
-    missing_command: "missing command",
+    missing_command: super::MISSING_COMMAND,
     help: HELP,
     version: VERSION,
     license: LICENSE,

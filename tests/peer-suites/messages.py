@@ -111,9 +111,15 @@ CASES = [
     ("catatonit unknown option", C, ["-x", "true"], {}, ""),
     ("catatonit true", C, ["true"], {}, ""),
     ("catatonit exec failure", C, ["/doesnotexist"], {}, ""),
+    ("catatonit --help (not an option)", C, ["--help"], {}, ""),
+    ("catatonit --vers (prefix of --version)", C, ["--vers"], {}, ""),
+    ("catatonit without --: getopt permutes", C, ["sh", "-c", "exit 3"], {}, ""),
+    ("catatonit exit 3", C, ["--", "sh", "-c", "exit 3"], {}, ""),
+    ("catatonit CATATONIT_DEBUG=1", C, ["--", "sh", "-c", "exit 3"], {"CATATONIT_DEBUG": "1"}, ""),
+    ("catatonit CATATONIT_LOG=1", C, ["true"], {"CATATONIT_LOG": "1"}, ""),
 ]
 
-PID = re.compile(r"(PID |pid=|pid '|pid: '|tini \(|\(pid |catatonit\[|started )\d{2,}")
+PID = re.compile(r"(PID |pid=|pid '|pid: '|tini \(|\(pid |catatonit:|pid1 \(|started )\d{2,}")
 
 
 def normalise(data):

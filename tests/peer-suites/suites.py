@@ -17,7 +17,7 @@ import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SUBJECTS = ("real", "pidone")
-SUBJECT_TITLE = {"real": "real peer", "pidone": "pidone by that name"}
+SUBJECT_TITLE = {"real": "the real peer", "pidone": "pidone by that name"}
 NAMES = ("dumb-init", "tini", "tini-static", "catatonit")
 
 cfg = json.load(open(sys.argv[1]))
@@ -256,7 +256,7 @@ def main():
         for subject in SUBJECTS:
             t0 = time.monotonic()
             per[subject] = fn(subject)
-            print("  {} under the {}: {} passed/failed/skipped ({:.0f} s)".format(
+            print("  {} under {}: {} passed/failed/skipped ({:.0f} s)".format(
                 suite, SUBJECT_TITLE[subject], counts(per[subject]),
                 time.monotonic() - t0), flush=True)
         all_results[suite] = per
@@ -294,8 +294,8 @@ def main():
             ("Pass under the real peer, fail under pidone", differences),
             ("Accepted exceptions (exceptions.txt)", excepted)):
         if items:
-            print("{} ({}; one line per test function, all in {}):".format(
-                title, len(items), log_path("differences.txt")))
+            where = (", all in " + log_path("differences.txt")) if items is differences else ""
+            print("{} ({}; one line per test function{}):".format(title, len(items), where))
             for line in grouped(items):
                 print("  " + line)
             print()
