@@ -3,9 +3,9 @@
 //! soon as the command has exited. The terminal signals that catatonit
 //! blocks in its child by mistake are left unblocked.
 
-use super::pidone::{LICENSE, opt, overrides, var};
+use super::pidone::{opt, overrides, var};
 use super::text::{self, Text};
-use super::{Act, Personality, Shown, When, dropping};
+use super::{Act, PEER, Personality, Shown, When, dropping};
 use crate::config::{AfterCommand, Config, DEFAULT, ExecCodes, Subreaper};
 use crate::signal::Signal;
 
@@ -34,17 +34,14 @@ pub const CATATONIT: Personality = Personality {
         rewrite: dropping(DEFAULT.rewrite, &[Signal::TSTP, Signal::TTIN, Signal::TTOU]),
         ..DEFAULT
     },
-    permutes: true,
-    usage_exit_code: 1,
-    help_option: b"-h",
     missing_command: "missing program name",
     help: HELP,
     version: VERSION,
-    license: LICENSE,
     // In pause mode catatonit ignores a command, and only SIGINT and
     // SIGTERM end it.
     pause_ignores_command: true,
     pause_ignores_quit: true,
+    ..PEER
 };
 
 /// `tini version` first, for Docker, as catatonit prints it.
@@ -56,19 +53,14 @@ mod tests {
     use super::*;
     use crate::config::{AfterCommand, ExecCodes, ForwardTo, Subreaper};
     use crate::message;
-    use crate::personality::{Request, UsageError, parse_as, pidone};
+    use crate::personality::{Request, parse_as, pidone};
     use crate::signal::Signal;
-
-    fn parse_with<'a>(
-        args: &'a [&'a str],
-        env: &'a [(&'a str, &'a str)],
-    ) -> Result<Request, UsageError<'a>> {
-        parse_as(&CATATONIT, args, env)
-    }
 
     #[test]
     fn defaults_are_catatonits() {
-        let Ok(Request::Supervise { config: c, command }) = parse_with(&["--", "cmd"], &[]) else {
+        let Ok(Request::Supervise { config: c, command }) =
+            parse_as(&CATATONIT, &["--", "cmd"], &[])
+        else {
             panic!()
         };
         assert_eq!(command, Some(1));
@@ -85,7 +77,7 @@ mod tests {
     #[test]
     fn options_and_pause() {
         let Ok(Request::Supervise { config: c, command }) =
-            parse_with(&["-gP", "ignored"], &[("CATATONIT_DEBUG", "")])
+            parse_as(&CATATONIT, &["-gP", "ignored"], &[("CATATONIT_DEBUG", "")])
         else {
             panic!()
         };
@@ -93,17 +85,26 @@ mod tests {
         assert_eq!(c.forward_to, ForwardTo::Group);
         assert_eq!(c.verbosity, message::DEBUG);
         assert_eq!(c.rewrite.apply(Signal::QUIT), None);
-        assert_eq!(parse_with(&["-h"], &[]), Ok(Request::Show(HELP)));
-        assert_eq!(parse_with(&["-L"], &[]), Ok(Request::Show(pidone::LICENSE)));
-        assert_eq!(parse_with(&["--version"], &[]), Ok(Request::Show(VERSION)));
-        assert_eq!(parse_with(&["-V"], &[]), Ok(Request::Show(VERSION)));
+        assert_eq!(parse_as(&CATATONIT, &["-h"], &[]), Ok(Request::Show(HELP)));
+        assert_eq!(
+            parse_as(&CATATONIT, &["-L"], &[]),
+            Ok(Request::Show(pidone::LICENSE))
+        );
+        assert_eq!(
+            parse_as(&CATATONIT, &["--version"], &[]),
+            Ok(Request::Show(VERSION))
+        );
+        assert_eq!(
+            parse_as(&CATATONIT, &["-V"], &[]),
+            Ok(Request::Show(VERSION))
+        );
     }
 
     #[test]
     fn errors() {
-        assert!(parse_with(&[], &[]).is_err());
-        assert!(parse_with(&["-x", "cmd"], &[]).is_err());
-        assert!(parse_with(&["--help"], &[]).is_err());
-        assert!(parse_with(&["cmd"], &[("CATATONIT_LOG", "x")]).is_err());
+        assert!(parse_as(&CATATONIT, &[], &[]).is_err());
+        assert!(parse_as(&CATATONIT, &["-x", "cmd"], &[]).is_err());
+        assert!(parse_as(&CATATONIT, &["--help"], &[]).is_err());
+        assert!(parse_as(&CATATONIT, &["cmd"], &[("CATATONIT_LOG", "x")]).is_err());
     }
 }

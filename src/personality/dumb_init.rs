@@ -6,7 +6,7 @@
 
 use super::pidone::{opt, overrides, var};
 use super::text::{self, Text};
-use super::{Act, Personality, RewriteSyntax, Shown, When};
+use super::{Act, PEER, Personality, RewriteSyntax, Shown, When};
 use crate::config::{AfterCommand, Config, DEFAULT, ExecCodes, ForwardTo, Isolation, Subreaper};
 use crate::message::Wording;
 use crate::signal::Signal;
@@ -44,15 +44,12 @@ pub const DUMB_INIT: Personality = Personality {
         },
         ..DEFAULT
     },
+    // dumb-init's getopt_long stops at the command.
     permutes: false,
-    usage_exit_code: 1,
     help_option: b"--help",
-    missing_command: super::MISSING_COMMAND,
     help: HELP,
     version: VERSION,
-    license: super::pidone::LICENSE,
-    pause_ignores_command: false,
-    pause_ignores_quit: false,
+    ..PEER
 };
 
 pub const VERSION: Text = Text::stderr(text::DUMB_INIT_VERSION);
@@ -61,25 +58,14 @@ pub const HELP: Text = Text::stderr(text::DUMB_INIT_HELP);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{AfterCommand, Config, ExecCodes, ForwardTo, Isolation, Subreaper};
+    use crate::config::{AfterCommand, ExecCodes, ForwardTo, Isolation, Subreaper};
     use crate::message;
-    use crate::personality::{Request, UsageError, config_of, parse_as};
+    use crate::personality::{Request, config_of, parse_as};
     use crate::signal::Signal;
-
-    fn parse_with<'a>(
-        args: &'a [&'a str],
-        env: &'a [(&'a str, &'a str)],
-    ) -> Result<Request, UsageError<'a>> {
-        parse_as(&DUMB_INIT, args, env)
-    }
-
-    fn config(args: &[&str], env: &[(&str, &str)]) -> (Config, Option<usize>) {
-        config_of(&DUMB_INIT, args, env)
-    }
 
     #[test]
     fn defaults_are_session_mode() {
-        let (c, command) = config(&["cmd", "-c"], &[]);
+        let (c, command) = config_of(&DUMB_INIT, &["cmd", "-c"], &[]);
         assert_eq!(command, Some(0), "options end at the command");
         assert_eq!(c.isolation, Isolation::Session);
         assert_eq!(c.forward_to, ForwardTo::Group);
@@ -98,24 +84,29 @@ mod tests {
             (&["-c", "cmd"][..], &[][..]),
             (&["cmd"], &[("DUMB_INIT_SETSID", "0")]),
         ] {
-            let (c, _) = config(args, env);
+            let (c, _) = config_of(&DUMB_INIT, args, env);
             assert_eq!(c.isolation, Isolation::Shared);
             assert_eq!(c.forward_to, ForwardTo::Child);
             assert_eq!(c.rewrite.apply(Signal::TSTP), Some(Signal::TSTP));
         }
         assert_eq!(
-            config(&["--single-child", "cmd"], &[]).0.isolation,
+            config_of(&DUMB_INIT, &["--single-child", "cmd"], &[])
+                .0
+                .isolation,
             Isolation::Shared
         );
         assert_eq!(
-            config(&["cmd"], &[("DUMB_INIT_SETSID", "no")]).0.isolation,
+            config_of(&DUMB_INIT, &["cmd"], &[("DUMB_INIT_SETSID", "no")])
+                .0
+                .isolation,
             Isolation::Session
         );
     }
 
     #[test]
     fn rewrites_are_numeric_and_win_over_the_job_control_default() {
-        let (c, _) = config(
+        let (c, _) = config_of(
+            &DUMB_INIT,
             &["-r", "15:2", "--rewrite=20:0", "--rewrite", "1:31", "cmd"],
             &[],
         );
@@ -124,24 +115,40 @@ mod tests {
         assert_eq!(c.rewrite.apply(Signal::TTIN), Some(Signal::STOP));
         assert_eq!(c.rewrite.apply(Signal::HUP).map(Signal::number), Some(31));
         for bad in ["TERM:INT", "15", "32:1", "1:32", "0:1", ":", "15:-1"] {
-            assert!(parse_with(&["-r", bad, "cmd"], &[]).is_err(), "{bad}");
+            assert!(
+                parse_as(&DUMB_INIT, &["-r", bad, "cmd"], &[]).is_err(),
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn verbose_help_version() {
-        assert_eq!(config(&["-v", "cmd"], &[]).0.verbosity, message::DEBUG);
         assert_eq!(
-            config(&["cmd"], &[("DUMB_INIT_DEBUG", "1")]).0.verbosity,
+            config_of(&DUMB_INIT, &["-v", "cmd"], &[]).0.verbosity,
             message::DEBUG
         );
         assert_eq!(
-            config(&["cmd"], &[("DUMB_INIT_DEBUG", "yes")]).0.verbosity,
+            config_of(&DUMB_INIT, &["cmd"], &[("DUMB_INIT_DEBUG", "1")])
+                .0
+                .verbosity,
+            message::DEBUG
+        );
+        assert_eq!(
+            config_of(&DUMB_INIT, &["cmd"], &[("DUMB_INIT_DEBUG", "yes")])
+                .0
+                .verbosity,
             1
         );
-        assert_eq!(parse_with(&["--help"], &[]), Ok(Request::Show(HELP)));
-        assert_eq!(parse_with(&["-V"], &[]), Ok(Request::Show(VERSION)));
-        assert!(parse_with(&[], &[]).is_err());
-        assert!(parse_with(&["-x", "cmd"], &[]).is_err());
+        assert_eq!(
+            parse_as(&DUMB_INIT, &["--help"], &[]),
+            Ok(Request::Show(HELP))
+        );
+        assert_eq!(
+            parse_as(&DUMB_INIT, &["-V"], &[]),
+            Ok(Request::Show(VERSION))
+        );
+        assert!(parse_as(&DUMB_INIT, &[], &[]).is_err());
+        assert!(parse_as(&DUMB_INIT, &["-x", "cmd"], &[]).is_err());
     }
 }

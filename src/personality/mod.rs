@@ -211,6 +211,25 @@ impl UsageError<'_> {
     }
 }
 
+/// What the peers' tables share, unless they say otherwise: GNU getopt's
+/// permutation, exit 1 on a usage error, `-h` for help, pidone's own
+/// license (see docs/migration.md).
+pub const PEER: Personality = Personality {
+    name: "",
+    options: &[],
+    variables: &[],
+    defaults: crate::config::DEFAULT,
+    permutes: true,
+    usage_exit_code: 1,
+    help_option: b"-h",
+    missing_command: MISSING_COMMAND,
+    help: pidone::HELP,
+    version: pidone::VERSION,
+    license: pidone::LICENSE,
+    pause_ignores_command: false,
+    pause_ignores_quit: false,
+};
+
 /// Docker's and Podman's `--init`: tini's and catatonit's command lines,
 /// with pidone's graceful shutdown by default. A host administrator who
 /// installs pidone as the engine's init has chosen it for every container,

@@ -72,24 +72,17 @@ pub const LICENSE: Text = Text::stdout(text::PIDONE_LICENSE);
 mod tests {
     use super::*;
     use crate::config::{AfterCommand, Config, ForwardTo, Subreaper};
-    use crate::personality::{Request, UsageError, config_of, parse_as};
+    use crate::personality::{Request, config_of, parse_as};
     use crate::signal::Signal;
     use core::time::Duration;
     use std::vec::Vec;
-
-    fn parse_with<'a>(
-        args: &'a [&'a str],
-        env: &'a [(&'a str, &'a str)],
-    ) -> Result<Request, UsageError<'a>> {
-        parse_as(&PIDONE, args, env)
-    }
 
     fn config(args: &[&str]) -> (Config, Option<usize>) {
         config_of(&PIDONE, args, &[])
     }
 
     fn error<'a>(args: &'a [&'a str], env: &'a [(&'a str, &'a str)]) -> (&'static str, &'a str) {
-        match parse_with(args, env) {
+        match parse_as(&PIDONE, args, env) {
             Err(e) => (e.problem, core::str::from_utf8(e.value).unwrap()),
             other => panic!("{args:?} gave {other:?}"),
         }
@@ -170,29 +163,35 @@ mod tests {
     #[test]
     fn pause_runs_without_a_command() {
         assert_eq!(
-            parse_with(&["--pause"], &[]),
+            parse_as(&PIDONE, &["--pause"], &[]),
             Ok(Request::Supervise {
                 config: Config::default(),
                 command: None
             })
         );
         assert!(matches!(
-            parse_with(&["-P", "-v"], &[]),
+            parse_as(&PIDONE, &["-P", "-v"], &[]),
             Ok(Request::Supervise { command: None, .. })
         ));
     }
 
     #[test]
     fn help_version_license() {
-        assert_eq!(parse_with(&["-h"], &[]), Ok(Request::Show(HELP)));
+        assert_eq!(parse_as(&PIDONE, &["-h"], &[]), Ok(Request::Show(HELP)));
         assert_eq!(
-            parse_with(&["--help", "--bogus"], &[]),
+            parse_as(&PIDONE, &["--help", "--bogus"], &[]),
             Ok(Request::Show(HELP))
         );
-        assert_eq!(parse_with(&["-V"], &[]), Ok(Request::Show(VERSION)));
-        assert_eq!(parse_with(&["--version"], &[]), Ok(Request::Show(VERSION)));
-        assert_eq!(parse_with(&["-l"], &[]), Ok(Request::Show(LICENSE)));
-        assert_eq!(parse_with(&["--license"], &[]), Ok(Request::Show(LICENSE)));
+        assert_eq!(parse_as(&PIDONE, &["-V"], &[]), Ok(Request::Show(VERSION)));
+        assert_eq!(
+            parse_as(&PIDONE, &["--version"], &[]),
+            Ok(Request::Show(VERSION))
+        );
+        assert_eq!(parse_as(&PIDONE, &["-l"], &[]), Ok(Request::Show(LICENSE)));
+        assert_eq!(
+            parse_as(&PIDONE, &["--license"], &[]),
+            Ok(Request::Show(LICENSE))
+        );
     }
 
     #[test]
@@ -203,16 +202,18 @@ mod tests {
             ("PIDONE_VERBOSITY", "3"),
             ("PIDONE_SUBREAPER", "1"),
         ];
-        let Ok(Request::Supervise { config: c, .. }) = parse_with(&["x"], &env) else {
+        let Ok(Request::Supervise { config: c, .. }) = parse_as(&PIDONE, &["x"], &env) else {
             panic!()
         };
         assert_eq!(c.grace, Duration::from_secs(120));
         assert_eq!(c.forward_to, ForwardTo::Group);
         assert_eq!(c.verbosity, 3);
         assert_eq!(c.subreaper, Subreaper::Auto);
-        let Ok(Request::Supervise { config: c, .. }) =
-            parse_with(&["--grace", "1", "--forward-to", "all", "-q", "x"], &env)
-        else {
+        let Ok(Request::Supervise { config: c, .. }) = parse_as(
+            &PIDONE,
+            &["--grace", "1", "--forward-to", "all", "-q", "x"],
+            &env,
+        ) else {
             panic!()
         };
         assert_eq!(c.grace, Duration::from_secs(1));
@@ -270,7 +271,7 @@ mod tests {
             ("invalid PIDONE_VERBOSITY", "loud")
         );
         // A flag wins, so its variable is not even looked at.
-        assert!(parse_with(&["--grace", "1", "x"], &[("PIDONE_GRACE", "soon")]).is_ok());
+        assert!(parse_as(&PIDONE, &["--grace", "1", "x"], &[("PIDONE_GRACE", "soon")]).is_ok());
     }
 
     #[test]
@@ -291,7 +292,7 @@ mod tests {
         ];
         for a in &odd {
             for b in &odd {
-                let _ = parse_with(&[a, b], &[]);
+                let _ = parse_as(&PIDONE, &[a, b], &[]);
             }
         }
     }

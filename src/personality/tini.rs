@@ -2,9 +2,9 @@
 //! `--version` alone, `TINI_SUBREAPER`, `TINI_VERBOSITY`,
 //! `TINI_KILL_PROCESS_GROUP`. It exits as soon as the command has exited.
 
-use super::pidone::{LICENSE, opt, overrides, var};
+use super::pidone::{opt, overrides, var};
 use super::text::{self, Text};
-use super::{Act, Personality, Shown, SignalSyntax, When, dropping};
+use super::{Act, PEER, Personality, Shown, SignalSyntax, When, dropping};
 use crate::config::{AfterCommand, Config, DEFAULT, ExecCodes, Subreaper};
 use crate::signal::Signal;
 
@@ -38,15 +38,9 @@ pub const TINI: Personality = Personality {
         rewrite: dropping(DEFAULT.rewrite, &[Signal::TTIN, Signal::TTOU]),
         ..DEFAULT
     },
-    permutes: true,
-    usage_exit_code: 1,
-    help_option: b"-h",
-    missing_command: super::MISSING_COMMAND,
     help: HELP,
     version: VERSION,
-    license: LICENSE,
-    pause_ignores_command: false,
-    pause_ignores_quit: false,
+    ..PEER
 };
 
 /// Docker reads the version: the part after ` - git.` is what `docker info`
@@ -57,24 +51,13 @@ pub const HELP: Text = Text::stdout(text::TINI_HELP);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{AfterCommand, Config, ExecCodes, ForwardTo, Isolation, Subreaper};
-    use crate::personality::{Request, UsageError, config_of, parse_as, pidone};
+    use crate::config::{AfterCommand, ExecCodes, ForwardTo, Isolation, Subreaper};
+    use crate::personality::{Request, config_of, parse_as, pidone};
     use crate::signal::Signal;
-
-    fn parse_with<'a>(
-        args: &'a [&'a str],
-        env: &'a [(&'a str, &'a str)],
-    ) -> Result<Request, UsageError<'a>> {
-        parse_as(&TINI, args, env)
-    }
-
-    fn config(args: &[&str], env: &[(&str, &str)]) -> Config {
-        config_of(&TINI, args, env).0
-    }
 
     #[test]
     fn defaults_are_tinis() {
-        let c = config(&["--", "cmd"], &[]);
+        let (c, _) = config_of(&TINI, &["--", "cmd"], &[]);
         assert_eq!(c.after_command, AfterCommand::Exit);
         assert_eq!(c.subreaper, Subreaper::Off { warn: true });
         assert_eq!(c.forward_to, ForwardTo::Child);
@@ -87,7 +70,8 @@ mod tests {
 
     #[test]
     fn every_option() {
-        let c = config(
+        let (c, _) = config_of(
+            &TINI,
             &[
                 "-s", "-p", "SIGKILL", "-vvv", "-w", "-g", "-e", "143", "-e3", "--", "cmd",
             ],
@@ -111,22 +95,36 @@ mod tests {
             ("TINI_KILL_PROCESS_GROUP", "0"),
             ("TINI_VERBOSITY", "3"),
         ];
-        let c = config(&["-v", "cmd"], &env);
+        let (c, _) = config_of(&TINI, &["-v", "cmd"], &env);
         assert_eq!(c.subreaper, Subreaper::Required);
         assert_eq!(c.forward_to, ForwardTo::Group);
         assert_eq!(c.verbosity, 3);
-        assert_eq!(config(&["cmd"], &[("TINI_VERBOSITY", "x")]).verbosity, 0);
-        let c = config(&["cmd"], &[("PIDONE_GRACE", "2s")]);
+        assert_eq!(
+            config_of(&TINI, &["cmd"], &[("TINI_VERBOSITY", "x")])
+                .0
+                .verbosity,
+            0
+        );
+        let (c, _) = config_of(&TINI, &["cmd"], &[("PIDONE_GRACE", "2s")]);
         assert_eq!(c.after_command, AfterCommand::ShutDown);
         assert_eq!(c.grace, core::time::Duration::from_secs(2));
     }
 
     #[test]
     fn version_only_alone() {
-        assert_eq!(parse_with(&["--version"], &[]), Ok(Request::Show(VERSION)));
-        assert!(parse_with(&["--version", "cmd"], &[]).is_err());
-        assert_eq!(parse_with(&["-h", "cmd"], &[]), Ok(Request::Show(HELP)));
-        assert_eq!(parse_with(&["-l"], &[]), Ok(Request::Show(pidone::LICENSE)));
+        assert_eq!(
+            parse_as(&TINI, &["--version"], &[]),
+            Ok(Request::Show(VERSION))
+        );
+        assert!(parse_as(&TINI, &["--version", "cmd"], &[]).is_err());
+        assert_eq!(
+            parse_as(&TINI, &["-h", "cmd"], &[]),
+            Ok(Request::Show(HELP))
+        );
+        assert_eq!(
+            parse_as(&TINI, &["-l"], &[]),
+            Ok(Request::Show(pidone::LICENSE))
+        );
     }
 
     #[test]
@@ -143,7 +141,7 @@ mod tests {
             &[],
             &["-p"],
         ] {
-            assert!(parse_with(args, &[]).is_err(), "{args:?}");
+            assert!(parse_as(&TINI, args, &[]).is_err(), "{args:?}");
         }
     }
 }
