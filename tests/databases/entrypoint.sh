@@ -20,7 +20,7 @@ case $1 in
 pg-bg)
 	as_postgres "$pgbin/postgres" -D "$DIR/data" $pgopts >>"$DIR/server.log" 2>&1 &
 	# What such entrypoints do: poll until the server answers.
-	until pg_isready -q -h "$DIR/sock"; do sleep 0.1; done
+	until pg_isready -q -h "$DIR/sock" -U postgres -d postgres; do sleep 0.1; done
 	;;
 pg-ctl)
 	# pg_ctl start waits until the server accepts connections.
