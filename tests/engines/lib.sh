@@ -37,6 +37,7 @@ engines_install() {
     command -v podman >/dev/null || need+=(podman)
     command -v runc >/dev/null || need+=(runc)
     dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
+    command -v python3 >/dev/null || need+=(python3) # tests/engines/ctrl-c
     ((${#need[@]})) || return 0
     echo "engines: installing ${need[*]}" >&2
     local policy=/usr/sbin/policy-rc.d made_policy=
