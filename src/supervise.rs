@@ -41,6 +41,9 @@ struct Supervisor<'a> {
     shutdown: Shutdown,
     deadline: Option<Timespec>,
     named_survivors: bool,
+    /// A SIGTERM has been forwarded to everyone (`--forward-to all`): a
+    /// second one from the shutdown could cut their clean-up short.
+    term_sent: bool,
     /// Right after pidone signalled everyone: nobody may be left to send a
     /// SIGCHLD, so the next event is a reaping round, without waiting.
     reap_next: bool,
@@ -107,6 +110,7 @@ pub fn run(config: &Config, args: &Args, command: Option<usize>, inherited: &Inh
         deadline: None,
         named_survivors: false,
         reap_next: false,
+        term_sent: false,
         strangers: Strangers::Unwatched,
     };
     if let Some(signal) = orphaned {
@@ -246,10 +250,14 @@ impl Supervisor<'_> {
         // A request that starts the shutdown (paused, or after the command
         // with --wait) sends its SIGTERM to everyone: forwarding the same
         // SIGTERM would signal them twice.
-        let twice = action != Action::Nothing && rewritten == Some(Signal::TERM);
+        let term = rewritten == Some(Signal::TERM);
+        let twice = action != Action::Nothing && term;
         if let Some(rewritten) = rewritten.filter(|_| !twice) {
             self.forward(rewritten);
         }
+        // And the other way round: a SIGTERM forwarded to everyone while the
+        // command runs is the shutdown's SIGTERM already.
+        self.term_sent |= term && self.config.forward_to == ForwardTo::All;
         if self.config.suspend_with_command && signal.is_job_control() {
             // dumb-init's job control: stop along with the command, so the
             // shell that started pidone sees the job stop.
@@ -277,7 +285,9 @@ impl Supervisor<'_> {
                 Line::new()
                     .text(b"sending SIGTERM to the remaining processes")
                     .log(self.config.verbosity, message::INFO);
-                self.signal_all(Signal::TERM);
+                if !self.term_sent {
+                    self.signal_all(Signal::TERM);
+                }
                 // Stopped processes must wake up to handle the SIGTERM.
                 self.signal_all(Signal::CONT);
                 self.deadline = Some(sigwait::after(sigwait::now(), grace));
