@@ -186,6 +186,12 @@ impl Setup {
     }
 
     pub fn start(self) -> Running {
+        // Tests run in threads of one process: a fork by another thread
+        // while this run's pipe ends are open here would copy them into a
+        // child that keeps them until it execs, and a slow exec would look
+        // like a process of this tree outliving pidone. One start at a time.
+        static STARTING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let starting = STARTING.lock().unwrap_or_else(|e| e.into_inner());
         let scratch = Scratch::new("run");
         let records = scratch.path("records");
         let stderr_path = scratch.path("stderr");
@@ -262,6 +268,7 @@ impl Setup {
         drop(live_writer);
         drop(ready_writer);
         drop(record_file);
+        drop(starting);
         // Pids the workload records are the test's own unless a wrapper
         // made a PID namespace.
         let host_pids = !self.pid1 && !self.wrapper.iter().any(|w| w == "--pid");
