@@ -109,7 +109,9 @@ pub fn run(config: &Config, args: &Args, command: Option<usize>, inherited: &Inh
         shutdown: Shutdown::new(config.grace, config.after_command, child.is_none()),
         deadline: None,
         named_survivors: false,
-        reap_next: false,
+        // Setting SIGCHLD's action at start-up discarded a pending one: a
+        // child that exited before then is reaped in the first round.
+        reap_next: true,
         term_sent: false,
         strangers: Strangers::Unwatched,
     };
