@@ -177,6 +177,19 @@ fn stubborn_leftover(code: u8) -> Vec<String> {
     ]
 }
 
+/// Runs pidone in a mount namespace of its own without /proc.
+const UNMOUNT_PROC: &[&str] = &[
+    "unshare",
+    "--mount",
+    "sh",
+    "-c",
+    "umount -l /proc && exec \"$0\" \"$@\"",
+];
+
+fn os_args(args: &[&str]) -> Vec<OsString> {
+    args.iter().map(OsString::from).collect()
+}
+
 const NO_PROC_KILL: &str =
     "pidone: grace period over: killing the remaining processes (no /proc to name them)\n";
 
@@ -185,7 +198,7 @@ fn no_proc_run(wrapper: &[&str], code_expected: u8) {
     let mut setup = Setup::new(false)
         .args(["--grace", "300ms"])
         .command(stubborn_leftover(code_expected));
-    setup.wrapper = wrapper.iter().map(OsString::from).collect();
+    setup.wrapper = os_args(wrapper);
     let mut running = setup.start();
     let status = wait(&mut running);
     let elapsed = running.started.elapsed();
@@ -233,16 +246,7 @@ fn without_proc_a_subreaper_signals_the_commands_group_when_the_command_exits() 
         "-c".to_string(),
         "sh -c 'trap \"exit 0\" TERM; while :; do sleep 1; done' & exit 4".to_string(),
     ]);
-    setup.wrapper = [
-        "unshare",
-        "--mount",
-        "sh",
-        "-c",
-        "umount -l /proc && exec \"$0\" \"$@\"",
-    ]
-    .iter()
-    .map(OsString::from)
-    .collect();
+    setup.wrapper = os_args(UNMOUNT_PROC);
     let mut running = setup.start();
     let status = wait(&mut running);
     assert_eq!(code(status), 4);
@@ -279,16 +283,7 @@ fn without_proc_a_subreaper_waits_for_what_it_cannot_reach() {
         "-c".to_string(),
         script,
     ]);
-    setup.wrapper = [
-        "unshare",
-        "--mount",
-        "sh",
-        "-c",
-        "umount -l /proc && exec \"$0\" \"$@\"",
-    ]
-    .iter()
-    .map(OsString::from)
-    .collect();
+    setup.wrapper = os_args(UNMOUNT_PROC);
     setup.stderr = Some(Stdio::from(writer));
     let mut running = setup.start();
     let mut lines = BufReader::new(std::fs::File::from(reader)).lines();
