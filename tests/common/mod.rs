@@ -254,6 +254,13 @@ impl Launch {
                     u32::MAX,
                     libc::CLOSE_RANGE_CLOEXEC,
                 );
+                // Only the dispositions the test asks for, whatever the test
+                // runner inherited (`nohup` or `cmd &` leave some ignored).
+                for s in 1..=SIGRTMAX {
+                    if s != libc::SIGKILL && s != libc::SIGSTOP {
+                        libc::signal(s, libc::SIG_DFL);
+                    }
+                }
                 for &s in &ignored {
                     libc::signal(s, libc::SIG_IGN);
                 }
