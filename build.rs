@@ -35,8 +35,10 @@ fn link_settings() {
 /// pidone was called by and argv[0]; `{version}` is the crate's version.
 /// A file of messages (`NAME-messages.txt`) is one message a line, lines
 /// starting with `#` dropped, each line ended by 0x00 instead of a
-/// newline; in it `{0}`, `{1}` become 0x03, 0x04 (the arguments), `{pid}`
-/// 0x05 and `{nl}` a newline (see `message::Wording`).
+/// newline; in it `{0}`, `{1}` become 0x03, 0x04 (the arguments), `{s0}`,
+/// `{s1}` 0x06, 0x07 (the arguments as signals described in words),
+/// `{pid}` 0x05 and `{nl}` a newline (see `message::Wording`). So does
+/// `strsignal.txt`, those words.
 fn compress_texts() {
     let dir = Path::new("src/personality/texts");
     println!("cargo:rerun-if-changed={}", dir.display());
@@ -51,13 +53,15 @@ fn compress_texts() {
         println!("cargo:rerun-if-changed={}", path.display());
         let text = std::fs::read_to_string(&path).expect("a text");
         let stem = path.file_stem().expect("a name").to_string_lossy();
-        let text = if stem.ends_with("-messages") {
+        let text = if stem.ends_with("-messages") || stem == "strsignal" {
             text.lines()
                 .filter(|line| !line.starts_with('#'))
                 .map(|line| format!("{line}\0"))
                 .collect::<String>()
                 .replace("{0}", "\x03")
                 .replace("{1}", "\x04")
+                .replace("{s0}", "\x06")
+                .replace("{s1}", "\x07")
                 .replace("{pid}", "\x05")
                 .replace("{nl}", "\n")
         } else {

@@ -41,7 +41,8 @@ pub enum Subreaper {
     /// Register unless PID 1; give up if the kernel refuses (catatonit,
     /// tini -s).
     Required,
-    /// Do not register; `warn`: say so when not PID 1 (tini).
+    /// Do not register; `warn`: say so, in the personality's words, when
+    /// not PID 1 (tini).
     Off { warn: bool },
 }
 

@@ -3,7 +3,7 @@
 //! `--name VALUE`; `--` ends them, and so does the first argument that is
 //! not an option (the command). Also GNU getopt's argument permutation.
 
-use crate::personality::{Opt, UNKNOWN_OPTION, UsageError, usage};
+use crate::personality::{MISSING_VALUE, Opt, UNKNOWN_OPTION, UsageError, usage};
 
 pub struct Getopt<'a, I> {
     args: core::iter::Enumerate<I>,
@@ -44,14 +44,15 @@ impl<'a, I: Iterator<Item = &'a [u8]>> Getopt<'a, I> {
         self.args
             .next()
             .map(|(_, value)| value)
-            .ok_or(UsageError::new("missing value for", name))
+            .ok_or(UsageError::new(MISSING_VALUE, name))
     }
 
     fn next_option(&mut self) -> Option<Result<Found<'a>, UsageError<'a>>> {
         if let [short, rest @ ..] = self.cluster {
             self.cluster = rest;
             let Some(opt) = self.table.iter().find(|o| o.short == *short) else {
-                return Some(usage(UNKNOWN_OPTION, self.arg));
+                // The letter alone, as getopt names it.
+                return Some(usage(UNKNOWN_OPTION, core::slice::from_ref(short)));
             };
             if !opt.act.takes_value() {
                 return Some(Ok((opt, b"", self.arg)));

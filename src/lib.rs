@@ -46,33 +46,44 @@ pub fn main(args: &mut Args) -> u8 {
     if personality.permutes && args.env(b"POSIXLY_CORRECT").is_none() {
         args.permute(personality.options);
     }
-    match personality.parse(args.options(), |name| args.env(name)) {
+    let (text, code) = match personality.parse(args.options(), |name| args.env(name)) {
         Ok(Request::Supervise { config, command }) => {
             let inherited = sigwait::take_sigchld(mask);
             // Indices from `parse` do not count the program's name.
-            supervise::run(&config, args, command.map(|i| i + 1), &inherited)
+            return supervise::run(&config, args, command.map(|i| i + 1), &inherited);
         }
-        Ok(Request::Show(text)) => {
-            text.write(name, invoked);
-            0
-        }
+        Ok(Request::Show(text)) => (text, 0),
         Err(e) => {
             let args = [Arg::Bytes(invoked), Arg::Bytes(e.value)];
-            if personality.defaults.wording.say(0, e.say(), &args) {
+            let said = e.say();
+            if !personality.defaults.wording.say(0, said, &args) {
+                usage_error(&e, name, personality.help_option);
+            }
+            if !(personality.usage_is_help && said.is_getopts()) {
                 return personality.usage_exit_code;
             }
-            let mut line = Line::new();
-            line.text(e.problem.as_bytes());
-            if !e.value.is_empty() {
-                line.text(b" ").quoted(e.value);
-            }
-            line.text(b" (see '")
-                .text(name)
-                .text(b" ")
-                .text(personality.help_option)
-                .text(b"')")
-                .to_stderr();
-            personality.usage_exit_code
+            let usage = personality::Text {
+                to_stderr: true,
+                ..personality.help
+            };
+            (usage, personality.usage_exit_code)
         }
+    };
+    text.write(name, invoked);
+    code
+}
+
+/// pidone's own words for a usage error.
+fn usage_error(e: &personality::UsageError<'_>, name: &[u8], help_option: &[u8]) {
+    let mut line = Line::new();
+    line.text(e.problem.as_bytes());
+    if !e.value.is_empty() {
+        line.text(b" ").quoted(e.value);
     }
+    line.text(b" (see '")
+        .text(name)
+        .text(b" ")
+        .text(help_option)
+        .text(b"')")
+        .to_stderr();
 }

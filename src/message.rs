@@ -17,29 +17,55 @@ pub const DEBUG: u8 = 3;
 /// the lines of `texts/*-messages.txt`, after the five prefixes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Say {
-    /// Usage errors: {0} is argv[0], {1} the value in question.
+    /// Usage errors: {0} is argv[0], {1} the value in question. Those up
+    /// to `MissingLongValue` are getopt's: tini prints its usage after them.
     MissingCommand,
+    UnknownShortOption,
     UnknownLongOption,
+    MissingShortValue,
+    MissingLongValue,
     BadRewrite,
+    InvalidSignal,
+    InvalidExitCode,
     /// The command ({0}) cannot be executed ({1} the error).
     ExecFailed,
     /// In the command's process, in a session of its own.
     SetsidComplete,
-    /// The command started with pid {0}.
+    /// The command started with pid {0}; {1} is its name as given.
     Spawned,
-    /// Signal {0} arrived; it is one of the terminal's hand-off (after
-    /// `Received`).
+    /// Signal {0} arrived (SIGCHLD: `ReceivedChld`); it is one of the
+    /// terminal's hand-off (after `Received`).
     Received,
+    ReceivedChld,
     HandOff,
     /// Signal {0} was forwarded.
     Forwarded,
     /// Child {0} was reaped: it exited with {1}, or was killed by signal {1}.
     ReapedExited,
     ReapedKilled,
+    /// With `-w`, besides `Reaped*`: child {0} was not the command.
+    ReapedZombie,
+    /// Besides `Reaped*` (same arguments): it was the command.
+    CommandExited,
+    CommandKilled,
     /// pidone exits with {0} after the command.
     Goodbye,
+    /// Neither PID 1 nor a subreaper, and asked to warn about it.
+    NotSubreaper,
+    /// Registered as a child subreaper.
+    Subreaper,
+    /// A round of reaping ended with children left, or with none.
+    ChildrenLeft,
+    NoChildren,
     /// Anything else: always in pidone's words.
     Other,
+}
+
+impl Say {
+    /// A usage error of getopt's own.
+    pub fn is_getopts(self) -> bool {
+        self as u8 <= Say::MissingLongValue as u8
+    }
 }
 
 /// An argument of a message.
@@ -54,28 +80,24 @@ pub enum Arg<'a> {
 /// one message after another, each ended by 0x00 and starting with its
 /// level: the verbosity it needs, which also picks one of the first five
 /// messages as its prefix, or ` ` (always, no prefix), or `-` (nothing
-/// said). They go to stderr.
+/// said). They go to stderr, or from level `stdout_from` on to stdout.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Wording {
     pub coded: &'static [u8],
+    pub stdout_from: u8,
 }
 
 const PREFIXES: usize = 5;
 
 impl Wording {
     /// pidone's own words.
-    pub const PIDONE: Wording = Wording { coded: b"" };
+    pub const PIDONE: Wording = Wording {
+        coded: b"",
+        stdout_from: u8::MAX,
+    };
 
-    fn message(&self, mut index: usize) -> Option<&'static [u8]> {
-        let mut rest = self.coded;
-        while let Some(end) = rest.iter().position(|&b| b == 0) {
-            if index == 0 {
-                return Some(&rest[..end]).filter(|m| !m.is_empty());
-            }
-            index -= 1;
-            rest = &rest[end + 1..];
-        }
-        None
+    fn message(&self, index: usize) -> Option<&'static [u8]> {
+        nth(self.coded, index).filter(|m| !m.is_empty())
     }
 
     /// Says `what` in the personality's words, if it has words for it, at
@@ -97,14 +119,30 @@ impl Wording {
             line.coded(prefix, args);
         }
         line.coded(text, args);
-        line.to_stderr();
+        line.to(if level >= self.stdout_from {
+            stdout()
+        } else {
+            stderr()
+        });
         true
     }
 }
+/// Line `index` of coded lines ended by 0x00.
+fn nth(mut lines: &'static [u8], mut index: usize) -> Option<&'static [u8]> {
+    while let Some(end) = lines.iter().position(|&b| b == 0) {
+        if index == 0 {
+            return Some(&lines[..end]);
+        }
+        index -= 1;
+        lines = &lines[end + 1..];
+    }
+    None
+}
+
 /// A line being built: starts with `pidone: `, is cut short rather than
 /// overflow, and ends with a newline when written.
 pub struct Line {
-    buf: [u8; 256],
+    buf: [u8; 512],
     len: usize,
 }
 
@@ -118,7 +156,7 @@ impl Line {
     /// A line without the `pidone: ` prefix.
     pub fn bare() -> Line {
         Line {
-            buf: [0; 256],
+            buf: [0; 512],
             len: 0,
         }
     }
@@ -207,6 +245,10 @@ impl Line {
                     Some(Arg::Errno(e)) => self.errno(*e),
                     None => self,
                 },
+                0x06 | 0x07 => match args.get(usize::from(byte - 0x06)) {
+                    Some(Arg::Number(n)) => self.described(*n),
+                    _ => self,
+                },
                 0x05 => self.number(
                     rustix::process::getpid()
                         .as_raw_nonzero()
@@ -220,6 +262,23 @@ impl Line {
                 }
                 _ => self.text(&[byte]),
             };
+        }
+        self
+    }
+
+    /// Signal `n` in glibc's `strsignal()` words, as tini names signals.
+    fn described(&mut self, n: u64) -> &mut Line {
+        use crate::personality::text::STRSIGNAL;
+        let (line, number) = match n {
+            1..=31 => (n - 1, None),
+            34.. => (31, Some(n - 34)),
+            _ => (32, Some(n)),
+        };
+        if let Some(words) = nth(STRSIGNAL, line as usize) {
+            self.coded(words, &[]);
+        }
+        if let Some(number) = number {
+            self.number(number);
         }
         self
     }
@@ -320,6 +379,15 @@ mod tests {
     }
 
     #[test]
+    fn every_wording_has_a_line_for_every_message() {
+        use crate::personality::text;
+        for coded in [text::DUMB_INIT_MESSAGES, text::TINI_MESSAGES] {
+            let lines = coded.iter().filter(|&&b| b == 0).count();
+            assert_eq!(lines, PREFIXES + Say::Other as usize);
+        }
+    }
+
+    #[test]
     fn builds_lines_without_fmt() {
         let mut line = Line::new();
         line.text(b"cannot run ")
@@ -366,7 +434,7 @@ mod tests {
     #[test]
     fn long_lines_are_cut_and_keep_room_for_the_newline() {
         let mut line = Line::new();
-        line.text(&[b'x'; 400]).number(12345);
-        assert_eq!(line.len, 255);
+        line.text(&[b'x'; 600]).number(12345);
+        assert_eq!(line.len, 511);
     }
 }

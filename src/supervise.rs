@@ -5,7 +5,7 @@ use core::time::Duration;
 
 use rustix::io::Errno;
 use rustix::process::{
-    Pid, getppid, kill_process, kill_process_group, set_child_subreaper,
+    Pid, child_subreaper, getppid, kill_process, kill_process_group, set_child_subreaper,
     set_parent_process_death_signal,
 };
 use rustix::time::Timespec;
@@ -17,7 +17,7 @@ use crate::process_tree::ProcessTree;
 use crate::reaper::reap_all;
 use crate::shutdown::{Action, Event, Phase, Shutdown};
 use crate::signal::Signal;
-use crate::sigwait::{self, Inherited, Wake};
+use crate::sigwait::{self, Deadline, Inherited, Wake};
 use crate::spawn;
 use crate::status::ExitStatus;
 
@@ -39,7 +39,7 @@ struct Supervisor<'a> {
     just_reaped: bool,
     status: Option<ExitStatus>,
     shutdown: Shutdown,
-    deadline: Option<Timespec>,
+    deadline: Option<Deadline>,
     named_survivors: bool,
     /// A SIGTERM has been forwarded to everyone (`--forward-to all`): a
     /// second one from the shutdown could cut their clean-up short.
@@ -87,12 +87,10 @@ pub fn run(config: &Config, args: &Args, command: Option<usize>, inherited: &Inh
         Some(Err(e)) => return fail(b"cannot start the command: fork: ", e),
     };
     spawn::release_inherited(config.close_inherited);
-    if let Some(pid) = child {
-        if !config.wording.say(
-            config.verbosity,
-            Say::Spawned,
-            &[Arg::Number(pid_number(pid))],
-        ) {
+    if let (Some(pid), Some(index)) = (child, command) {
+        let name = args.get(index).map_or(&b""[..], |n| n.to_bytes());
+        let said = [Arg::Number(pid_number(pid)), Arg::Bytes(name)];
+        if !config.wording.say(config.verbosity, Say::Spawned, &said) {
             Line::new()
                 .text(b"started ")
                 .number(pid_number(pid))
@@ -130,17 +128,19 @@ fn register_subreaper(config: &Config, me: Pid) -> Result<(), u8> {
     let verbosity = config.verbosity;
     match config.subreaper {
         Subreaper::Off { warn } => {
-            if warn {
-                Line::new()
-                    .text(b"not PID 1 and not a child subreaper: orphans will not be reaped here (use -s or TINI_SUBREAPER)")
-                    .log(verbosity, message::WARN);
+            // The attribute survives exec: a parent may have set it for us.
+            if warn && !matches!(child_subreaper(), Ok(Some(_))) {
+                config.wording.say(verbosity, Say::NotSubreaper, &[]);
             }
             Ok(())
         }
         // Orphans of our descendants come to us instead of to whoever
         // started pidone, so they are reaped and shut down with the rest.
         Subreaper::Auto | Subreaper::Required => match set_child_subreaper(Some(me)) {
-            Ok(()) => Ok(()),
+            Ok(()) => {
+                config.wording.say(verbosity, Say::Subreaper, &[]);
+                Ok(())
+            }
             // An error, not a warning: pidone gives up.
             Err(e) if config.subreaper == Subreaper::Required => {
                 Err(fail(b"cannot become a child subreaper: ", e))
@@ -164,15 +164,24 @@ fn watch_parent(signal: Signal) -> rustix::io::Result<Option<Signal>> {
     Ok((getppid() != parent).then_some(signal))
 }
 
-/// Says that child `pid` was reaped, in the personality's words if it has
-/// them.
-fn say_reaped(config: &Config, pid: Pid, status: ExitStatus) -> bool {
-    let (what, n) = match status {
-        ExitStatus::Exited(code) => (Say::ReapedExited, code),
-        ExitStatus::Killed(signal) => (Say::ReapedKilled, signal.number()),
+/// Says that child `pid` was reaped, then that it was the command or, with
+/// `-w`, a zombie, in the personality's words if it has them (tini has both
+/// lines).
+fn say_reaped(config: &Config, pid: Pid, status: ExitStatus, command: bool) -> bool {
+    let (killed, n) = match status {
+        ExitStatus::Exited(code) => (false, code),
+        ExitStatus::Killed(signal) => (true, signal.number()),
     };
+    let pick = |exited, signalled| if killed { signalled } else { exited };
     let args = [Arg::Number(pid_number(pid)), Arg::Number(n.into())];
-    config.wording.say(config.verbosity, what, &args)
+    let say = |what| config.wording.say(config.verbosity, what, &args);
+    let reaped = say(pick(Say::ReapedExited, Say::ReapedKilled));
+    let then = if command {
+        say(pick(Say::CommandExited, Say::CommandKilled))
+    } else {
+        config.log_zombies && say(Say::ReapedZombie)
+    };
+    reaped | then
 }
 
 impl Supervisor<'_> {
@@ -190,12 +199,18 @@ impl Supervisor<'_> {
                 self.shutdown.on(event)
             } else {
                 self.just_reaped = false;
-                match sigwait::next(self.wake_at(), self.tree.me()) {
+                match sigwait::next(self.wait_for(), self.tree.me()) {
                     Ok(Wake::Timeout) => self.timeout(),
                     Ok(Wake::Signal { signal, from_self }) => {
                         let number = [Arg::Number(signal.number().into())];
-                        self.say(Say::Received, &number);
-                        if signal == Signal::CHLD {
+                        let chld = signal == Signal::CHLD;
+                        let what = if chld {
+                            Say::ReceivedChld
+                        } else {
+                            Say::Received
+                        };
+                        self.say(what, &number);
+                        if chld {
                             let event = self.reap();
                             self.shutdown.on(event)
                         } else if from_self {
@@ -214,22 +229,23 @@ impl Supervisor<'_> {
         }
     }
 
-    /// When to stop waiting for a signal: the grace deadline, or sooner
-    /// while strangers are polled for.
-    fn wake_at(&self) -> Option<Timespec> {
+    /// How long to wait for a signal at most: until the grace deadline,
+    /// or less while strangers are polled for.
+    fn wait_for(&self) -> Option<Timespec> {
+        let left = self
+            .deadline
+            .as_ref()
+            .map(|d| d.left().unwrap_or(Timespec::default()));
         if self.strangers != (Strangers::Polled { polling: true }) {
-            return self.deadline;
+            return left;
         }
-        let poll = sigwait::after(sigwait::now(), STRANGER_POLL);
-        Some(match self.deadline {
-            Some(deadline) if sigwait::passed(deadline, poll) => deadline,
-            _ => poll,
-        })
+        let poll = Timespec::try_from(STRANGER_POLL).unwrap_or_default();
+        Some(left.map_or(poll, |left| left.min(poll)))
     }
 
     fn timeout(&mut self) -> Action {
-        match self.deadline {
-            Some(deadline) if sigwait::passed(deadline, sigwait::now()) => {
+        match &self.deadline {
+            Some(deadline) if deadline.left().is_none() => {
                 self.deadline = None;
                 self.shutdown.on(Event::GraceExpired)
             }
@@ -292,10 +308,20 @@ impl Supervisor<'_> {
                 }
                 // Stopped processes must wake up to handle the SIGTERM.
                 self.signal_all(Signal::CONT);
-                self.deadline = Some(sigwait::after(sigwait::now(), grace));
+                let (deadline, coarse) = Deadline::after(grace);
+                if let Some(e) = coarse {
+                    Line::new()
+                        .text(b"cannot set a timer, timing the grace period to the second: ")
+                        .errno(e)
+                        .to_stderr();
+                }
+                self.deadline = Some(deadline);
                 self.reap_next = true;
             }
             Action::Kill => {
+                // Its descriptor may be the one the search for survivors
+                // needs.
+                self.deadline = None;
                 self.kill_survivors();
                 self.reap_next = true;
             }
@@ -388,7 +414,7 @@ impl Supervisor<'_> {
                 watcher_ended = Some(status);
                 return;
             }
-            if say_reaped(config, pid, status) {
+            if say_reaped(config, pid, status, false) {
                 return;
             }
             Line::new()
@@ -402,7 +428,7 @@ impl Supervisor<'_> {
         if let Some(status) = round.command {
             let said = self
                 .command
-                .is_some_and(|pid| say_reaped(self.config, pid, status));
+                .is_some_and(|pid| say_reaped(self.config, pid, status, true));
             if !said {
                 Line::new()
                     .text(b"command ended: ")
@@ -412,6 +438,11 @@ impl Supervisor<'_> {
             self.status = Some(status);
             self.command = None;
             self.just_reaped = true;
+        }
+        if round.all_gone {
+            self.say(Say::NoChildren, &[]);
+        } else if round.reaped_any {
+            self.say(Say::ChildrenLeft, &[]);
         }
         if let Some(status) = watcher_ended {
             self.watcher_ended(status);

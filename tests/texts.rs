@@ -54,13 +54,18 @@ const CASES: &[(&str, &[&str])] = &[
 ];
 
 fn run(name: &str, args: &[&str]) -> String {
-    let out = Command::new(common::pidone_path())
+    let child = Command::new(common::pidone_path())
         .arg0(format!("/some/dir/{name}"))
         .args(args)
         .env_clear()
         .stdin(Stdio::null())
-        .output()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .expect("run pidone");
+    // tini's prefixes name the process that prints.
+    let pid = format!("({})", child.id());
+    let out = child.wait_with_output().expect("run pidone");
     let mut text = String::new();
     writeln!(text, "=== {name} {}", args.join(" ")).unwrap();
     writeln!(text, "--- exit {}", out.status.code().unwrap_or(-1)).unwrap();
@@ -68,7 +73,7 @@ fn run(name: &str, args: &[&str]) -> String {
     text.push_str(&String::from_utf8_lossy(&out.stdout));
     writeln!(text, "--- stderr").unwrap();
     text.push_str(&String::from_utf8_lossy(&out.stderr));
-    text
+    text.replace(&pid, "(<pid>)")
 }
 
 #[test]

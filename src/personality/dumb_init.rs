@@ -41,6 +41,7 @@ pub const DUMB_INIT: Personality = Personality {
             .with(Signal::TTOU, Some(Signal::STOP)),
         wording: Wording {
             coded: text::DUMB_INIT_MESSAGES,
+            stdout_from: u8::MAX,
         },
         ..DEFAULT
     },

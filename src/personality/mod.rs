@@ -39,6 +39,9 @@ pub struct Personality {
     /// The option that prints the help, named in usage errors.
     pub help_option: &'static [u8],
     pub missing_command: &'static str,
+    /// After a getopt error or without a command, print the help on
+    /// stderr (tini).
+    pub usage_is_help: bool,
     pub help: Text,
     pub version: Text,
     pub license: Text,
@@ -196,6 +199,9 @@ pub fn usage<'a, T>(problem: &'static str, value: &'a [u8]) -> Result<T, UsageEr
 /// The usage errors that peers word their own way, known by their text
 /// (a field for it would cost every error path of the parser).
 pub const UNKNOWN_OPTION: &str = "unknown option";
+pub const MISSING_VALUE: &str = "missing value for";
+pub const INVALID_SIGNAL: &str = "invalid signal";
+pub const INVALID_EXIT_CODE: &str = "invalid exit code";
 pub const MISSING_COMMAND: &str = "missing command";
 pub const BAD_SIGNUM_REWRITE: &str = "invalid rewrite, expected s:r between 1 and 31";
 
@@ -204,8 +210,14 @@ impl UsageError<'_> {
     pub fn say(&self) -> Say {
         match self.problem {
             MISSING_COMMAND => Say::MissingCommand,
-            UNKNOWN_OPTION if self.value.starts_with(b"--") => Say::UnknownLongOption,
+            // Long options are named with their dashes, letters without.
+            UNKNOWN_OPTION if self.value.len() == 1 => Say::UnknownShortOption,
+            UNKNOWN_OPTION => Say::UnknownLongOption,
+            MISSING_VALUE if self.value.len() == 1 => Say::MissingShortValue,
+            MISSING_VALUE => Say::MissingLongValue,
             BAD_SIGNUM_REWRITE => Say::BadRewrite,
+            INVALID_SIGNAL => Say::InvalidSignal,
+            INVALID_EXIT_CODE => Say::InvalidExitCode,
             _ => Say::Other,
         }
     }
@@ -223,6 +235,7 @@ pub const PEER: Personality = Personality {
     usage_exit_code: 1,
     help_option: b"-h",
     missing_command: MISSING_COMMAND,
+    usage_is_help: false,
     help: pidone::HELP,
     version: pidone::VERSION,
     license: pidone::LICENSE,
@@ -389,7 +402,7 @@ impl Settings {
             }
             Act::RemapExit => match decimal::parse(value) {
                 Some(n) if n <= 255 => c.remap.insert(n as u8),
-                _ => return usage("invalid exit code", value),
+                _ => return usage(INVALID_EXIT_CODE, value),
             },
             Act::Grace => c.grace = parse_grace(value, flag)?,
             Act::GraceShutdown { zero } => {
@@ -458,7 +471,7 @@ fn parse_signal(text: &[u8], syntax: SignalSyntax) -> Result<Signal, UsageError<
             .and_then(Signal::parse)
             .filter(|s| s.number() < signal::RTMIN && !text.iter().any(u8::is_ascii_lowercase)),
     };
-    signal.map_or_else(|| usage("invalid signal", text), Ok)
+    signal.map_or_else(|| usage(INVALID_SIGNAL, text), Ok)
 }
 
 /// `FROM:TO`; a TO of `0` drops FROM.

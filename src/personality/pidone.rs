@@ -39,6 +39,7 @@ pub const PIDONE: Personality = Personality {
     usage_exit_code: 2,
     help_option: b"--help",
     missing_command: super::MISSING_COMMAND,
+    usage_is_help: false,
     help: HELP,
     version: VERSION,
     license: LICENSE,
@@ -225,8 +226,8 @@ mod tests {
     fn usage_errors_name_the_bad_value() {
         let cases: &[(&[&str], (&str, &str))] = &[
             (&["--bogus", "x"], ("unknown option", "--bogus")),
-            (&["-x", "cmd"], ("unknown option", "-x")),
-            (&["-vx", "cmd"], ("unknown option", "-vx")),
+            (&["-x", "cmd"], ("unknown option", "x")),
+            (&["-vx", "cmd"], ("unknown option", "x")),
             (&[], ("missing command", "")),
             (&["-v"], ("missing command", "")),
             (&["--"], ("missing command", "")),

@@ -6,6 +6,7 @@ use super::pidone::{opt, overrides, var};
 use super::text::{self, Text};
 use super::{Act, PEER, Personality, Shown, SignalSyntax, When, dropping};
 use crate::config::{AfterCommand, Config, DEFAULT, ExecCodes, Subreaper};
+use crate::message::{self, Wording};
 use crate::signal::Signal;
 
 pub const TINI: Personality = Personality {
@@ -36,9 +37,15 @@ pub const TINI: Personality = Personality {
         subreaper: Subreaper::Off { warn: true },
         // tini ignores SIGTTIN and SIGTTOU itself: they are never forwarded.
         rewrite: dropping(DEFAULT.rewrite, &[Signal::TTIN, Signal::TTOU]),
+        wording: Wording {
+            coded: text::TINI_MESSAGES,
+            // INFO, DEBUG and TRACE go to stdout, FATAL and WARN to stderr.
+            stdout_from: message::INFO,
+        },
         ..DEFAULT
     },
     help: HELP,
+    usage_is_help: true,
     version: VERSION,
     ..PEER
 };
