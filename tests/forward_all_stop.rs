@@ -11,10 +11,13 @@ use common::*;
 fn a_forwarded_sigterm_is_not_followed_by_a_second_one() {
     both(|mode| {
         // The worker counts the SIGTERMs it gets during a one-second
-        // clean-up; the command exits on its SIGTERM at once.
-        let script = "sh -c 'trap \"echo worker term; sleep 1; exit 0\" TERM; \
+        // clean-up; the command exits on its SIGTERM at once. The command
+        // sets its trap before it starts the worker, so "worker ready"
+        // also means the command is ready.
+        let script = "trap 'exit 0' TERM; \
+                      sh -c 'trap \"echo worker term; sleep 1; exit 0\" TERM; \
                       echo worker ready; while :; do sleep 0.05; done' & \
-                      trap 'exit 0' TERM; while :; do sleep 0.05; done";
+                      while :; do sleep 0.05; done";
         let mut p = pidone(mode)
             .args(["--forward-to", "all", "--grace", LONG_GRACE, "--"])
             .args(["sh", "-c", script])
