@@ -30,15 +30,17 @@ fn link_settings() {
 /// The help, version and license texts are a tenth of the binary. Each
 /// `src/personality/texts/NAME.txt` becomes a constant `NAME` (upper case,
 /// `-` as `_`) in `$OUT_DIR/texts.rs`, byte-pair coded: a byte of 0x80 or
-/// more stands for the pair `PAIRS[byte - 0x80]`, found over all texts at
+/// more, or of 0x0b to 0x1f, stands for a pair of `PAIRS` (see
+/// `text::pair`), found over all texts at
 /// once. `{program}` becomes 0x01 and `{invoked}` 0x02, for the name
 /// pidone was called by and argv[0]; `{version}` is the crate's version.
 /// A file of messages (`NAME-messages.txt`) is one message a line, lines
 /// starting with `#` dropped, each line ended by 0x00 instead of a
 /// newline; in it `{0}`, `{1}` become 0x03, 0x04 (the arguments), `{s0}`,
 /// `{s1}` 0x06, 0x07 (the arguments as signals described in words),
-/// `{pid}` 0x05 and `{nl}` a newline (see `message::Wording`). So does
-/// `strsignal.txt`, those words.
+/// `{pid}` 0x05 and `{nl}` a newline (see `message::Wording`). So do
+/// `strsignal.txt` and `strerror.txt`, glibc's words for signals and
+/// errors.
 fn compress_texts() {
     let dir = Path::new("src/personality/texts");
     println!("cargo:rerun-if-changed={}", dir.display());
@@ -53,7 +55,8 @@ fn compress_texts() {
         println!("cargo:rerun-if-changed={}", path.display());
         let text = std::fs::read_to_string(&path).expect("a text");
         let stem = path.file_stem().expect("a name").to_string_lossy();
-        let text = if stem.ends_with("-messages") || stem == "strsignal" {
+        let lines = stem.ends_with("-messages") || stem == "strsignal" || stem == "strerror";
+        let text = if lines {
             text.lines()
                 .filter(|line| !line.starts_with('#'))
                 .map(|line| format!("{line}\0"))
@@ -94,8 +97,15 @@ fn compress_texts() {
 /// Replaces the most frequent pair of adjacent bytes by a new byte, while
 /// that saves more than the table entry costs, with up to 128 new bytes.
 fn byte_pairs(texts: &mut [Vec<u8>]) -> Vec<[u8; 2]> {
+    // The codes: 0x80 to 0xff, then the control bytes no text holds (see
+    // `text::pair`).
+    let codes: Vec<u8> = (0x80..=0xff).chain(0x0b..=0x1f).collect();
+    assert!(
+        texts.iter().flatten().all(|b| !(0x0b..=0x1f).contains(b)),
+        "a text holds a byte of 0x0b to 0x1f, which stand for pairs"
+    );
     let mut pairs = Vec::new();
-    while pairs.len() < 128 {
+    while pairs.len() < codes.len() {
         let mut counts = std::collections::HashMap::new();
         for text in texts.iter() {
             for pair in text.windows(2) {
@@ -113,7 +123,7 @@ fn byte_pairs(texts: &mut [Vec<u8>]) -> Vec<[u8; 2]> {
         if count <= 3 {
             break;
         }
-        let code = 0x80 + pairs.len() as u8;
+        let code = codes[pairs.len()];
         for text in texts.iter_mut() {
             let mut out = Vec::with_capacity(text.len());
             let mut i = 0;

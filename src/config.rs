@@ -91,6 +91,10 @@ pub struct Config {
     pub log_zombies: bool,
     /// The personality's words for what pidone says.
     pub wording: Wording,
+    /// Debug output, or dumb-init's single-child mode, came from a
+    /// variable rather than an option: dumb-init says so first thing.
+    pub debug_by_environment: bool,
+    pub single_child_by_environment: bool,
 }
 
 pub const DEFAULT_GRACE: Duration = Duration::from_secs(5);
@@ -112,6 +116,8 @@ pub const DEFAULT: Config = Config {
     verbosity: 1,
     log_zombies: false,
     wording: Wording::PIDONE,
+    debug_by_environment: false,
+    single_child_by_environment: false,
 };
 
 impl Default for Config {

@@ -112,7 +112,7 @@ pub fn permute<'a, T: Copy>(args: &mut [T], text: impl Fn(T) -> &'a [u8], table:
     while i < args.len() {
         let taken = match text(args[i]) {
             b"--" => {
-                args[front..=i].rotate_right(1);
+                rotate_right(&mut args[front..=i], 1);
                 return;
             }
             [b'-', b'-', ..] => 1,
@@ -125,9 +125,19 @@ pub fn permute<'a, T: Copy>(args: &mut [T], text: impl Fn(T) -> &'a [u8], table:
             }
         };
         let end = (i + taken).min(args.len());
-        args[front..end].rotate_right(end - i);
+        rotate_right(&mut args[front..end], end - i);
         front += end - i;
         i = end;
+    }
+}
+
+/// `slice.rotate_right(k)` for the `k` of 1 or 2 here, in a few bytes:
+/// core's, which is fast for any `k`, is a third of a kilobyte of code.
+fn rotate_right<T: Copy>(slice: &mut [T], k: usize) {
+    for _ in 0..k {
+        for i in (1..slice.len()).rev() {
+            slice.swap(i, i - 1);
+        }
     }
 }
 

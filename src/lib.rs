@@ -59,14 +59,10 @@ pub fn main(args: &mut Args) -> u8 {
             if !personality.defaults.wording.say(0, said, &args) {
                 usage_error(&e, name, personality.help_option);
             }
-            if !(personality.usage_is_help && said.is_getopts()) {
-                return personality.usage_exit_code;
+            match personality.usage {
+                Some(usage) if said.is_getopts() => (usage, personality.usage_exit_code),
+                _ => return personality.usage_exit_code,
             }
-            let usage = personality::Text {
-                to_stderr: true,
-                ..personality.help
-            };
-            (usage, personality.usage_exit_code)
         }
     };
     text.write(name, invoked);

@@ -27,6 +27,8 @@ pub enum Say {
     BadRewrite,
     InvalidSignal,
     InvalidExitCode,
+    /// catatonit's `CATATONIT_LOG`.
+    Reserved,
     /// The command ({0}) cannot be executed ({1} the error).
     ExecFailed,
     /// In the command's process, in a session of its own.
@@ -40,12 +42,15 @@ pub enum Say {
     HandOff,
     /// Signal {0} was forwarded.
     Forwarded,
-    /// Child {0} was reaped: it exited with {1}, or was killed by signal {1}.
+    /// Child {0} was reaped: it exited with {1}, or was killed by signal {1};
+    /// the same for the command.
     ReapedExited,
     ReapedKilled,
+    CommandReapedExited,
+    CommandReapedKilled,
     /// With `-w`, besides `Reaped*`: child {0} was not the command.
     ReapedZombie,
-    /// Besides `Reaped*` (same arguments): it was the command.
+    /// After `CommandReaped*`, with the same arguments.
     CommandExited,
     CommandKilled,
     /// pidone exits with {0} after the command.
@@ -57,6 +62,25 @@ pub enum Say {
     /// A round of reaping ended with children left, or with none.
     ChildrenLeft,
     NoChildren,
+    /// Letting go of the terminal failed with errno {0} ({1}); it worked,
+    /// and pidone led the session, or did not.
+    DetachFailed,
+    Detached,
+    DetachedNotLeader,
+    /// In the command's process: taking the terminal failed ({0}, {1}).
+    AttachFailed,
+    /// Signal {0} is rewritten to {1}; to nothing.
+    Translated,
+    Dropped,
+    /// pidone stops itself along with the command.
+    Suspending,
+    /// In the command's process, in a process group of its own: stdin is
+    /// not a terminal to open, nor one to lead.
+    NoTerminal,
+    NoForeground,
+    /// Debug output, or single-child mode, came from a variable.
+    DebugByEnvironment,
+    SingleChildByEnvironment,
     /// Anything else: always in pidone's words.
     Other,
 }
@@ -219,7 +243,7 @@ impl Line {
     /// The description of an error number, like strerror.
     pub fn errno(&mut self, errno: Errno) -> &mut Line {
         match errno_text(errno) {
-            Some(text) => self.text(text),
+            Some(text) => self.coded(text, &[]),
             None => self
                 .text(b"error ")
                 .number(errno.raw_os_error().unsigned_abs().into()),
@@ -256,11 +280,10 @@ impl Line {
                         .unsigned_abs()
                         .into(),
                 ),
-                0x80.. => {
-                    let [a, b] = crate::personality::text::PAIRS[usize::from(byte - 0x80)];
-                    self.coded(&[a, b], args)
-                }
-                _ => self.text(&[byte]),
+                _ => match crate::personality::text::pair(byte) {
+                    Some(pair) => self.coded(&pair, args),
+                    None => self.text(&[byte]),
+                },
             };
         }
         self
@@ -334,40 +357,10 @@ pub fn stderr() -> BorrowedFd<'static> {
     unsafe { BorrowedFd::borrow_raw(2) }
 }
 
-/// The errors pidone can report, with the words `strerror` uses for them,
-/// in one string: each text follows its number with the high bit set
-/// (a table of slices would take 16 bytes an entry). The numbers are the
-/// generic ones of every architecture pidone builds for. (It retries
-/// EINTR, and never reports ECHILD or ENOTTY.)
-const ERRNO_TEXT: &[u8] = b"\
-\x81Operation not permitted\
-\x82No such file or directory\
-\x83No such process\
-\x87Argument list too long\
-\x88Exec format error\
-\x8bResource temporarily unavailable\
-\x8cCannot allocate memory\
-\x8dPermission denied\
-\x94Not a directory\
-\x96Invalid argument\
-\x97Too many open files in system\
-\x98Too many open files\
-\x9aText file busy\
-\xa4File name too long\
-\xa6Function not implemented\
-\xa8Too many levels of symbolic links";
-
-/// The `strerror` text of `errno`, if `ERRNO_TEXT` has it.
+/// The `strerror` text of `errno`, if pidone has it (texts/strerror.txt).
 fn errno_text(errno: Errno) -> Option<&'static [u8]> {
-    let code = u8::try_from(errno.raw_os_error())
-        .ok()
-        .filter(|&c| c < 0x80)?;
-    let start = ERRNO_TEXT.iter().position(|&b| b == 0x80 | code)? + 1;
-    let len = ERRNO_TEXT[start..]
-        .iter()
-        .position(|&b| b >= 0x80)
-        .unwrap_or(ERRNO_TEXT.len() - start);
-    Some(&ERRNO_TEXT[start..start + len])
+    let index = usize::try_from(errno.raw_os_error()).ok()?.checked_sub(1)?;
+    nth(crate::personality::text::STRERROR, index).filter(|t| !t.is_empty())
 }
 
 #[cfg(test)]
@@ -381,7 +374,11 @@ mod tests {
     #[test]
     fn every_wording_has_a_line_for_every_message() {
         use crate::personality::text;
-        for coded in [text::DUMB_INIT_MESSAGES, text::TINI_MESSAGES] {
+        for coded in [
+            text::DUMB_INIT_MESSAGES,
+            text::TINI_MESSAGES,
+            text::CATATONIT_MESSAGES,
+        ] {
             let lines = coded.iter().filter(|&&b| b == 0).count();
             assert_eq!(lines, PREFIXES + Say::Other as usize);
         }

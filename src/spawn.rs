@@ -11,7 +11,7 @@ use rustix::fs::{Mode, OFlags, RawDir, open};
 
 use rustix::io::{self, Errno};
 use rustix::process::{
-    Pid, PidfdFlags, getpid, getppid, ioctl_tiocsctty, pidfd_open, setpgid, setsid,
+    Pid, PidfdFlags, getpid, getppid, getsid, ioctl_tiocsctty, pidfd_open, setpgid, setsid,
 };
 use rustix::runtime::{Fork, execve, exit_group, kernel_fork};
 use rustix::termios::{isatty, tcsetpgrp};
@@ -94,12 +94,28 @@ pub fn watcher(pid: Pid) -> io::Result<Pid> {
 /// controlling terminal so the command's new session can take it. A session
 /// leader that lets go gets a SIGHUP and a SIGCONT from the kernel on its own
 /// behalf, which `sigwait::next` tells apart as caused by pidone itself.
-pub fn release_terminal() {
+pub fn release_terminal(config: &Config) {
     const TIOCNOTTY: rustix::ioctl::Opcode = 0x5422;
     // SAFETY: TIOCNOTTY takes no argument; on anything but our terminal it
     // fails with ENOTTY and changes nothing.
-    let _ =
+    let released =
         unsafe { rustix::ioctl::ioctl(message::stdin(), rustix::ioctl::NoArg::<TIOCNOTTY>::new()) };
+    // Only dumb-init says how it went.
+    let (what, error) = match released {
+        Err(e) => (Say::DetachFailed, e),
+        Ok(()) if getsid(None) == Ok(getpid()) => (Say::Detached, Errno::NOTTY),
+        Ok(()) => (Say::DetachedNotLeader, Errno::NOTTY),
+    };
+    say_errno(config, what, error);
+}
+
+/// Says `what` with an errno's number and words as its arguments.
+fn say_errno(config: &Config, what: Say, error: Errno) {
+    let args = [
+        Arg::Number(error.raw_os_error().unsigned_abs().into()),
+        Arg::Errno(error),
+    ];
+    config.wording.say(config.verbosity, what, &args);
 }
 
 /// In the child: returns only if exec failed.
@@ -114,7 +130,12 @@ fn become_command(
     match config.isolation {
         Isolation::Group => {
             let _ = setpgid(None, None);
-            if isatty(stdin) {
+            if !isatty(stdin) {
+                // catatonit says so, at its INFO and DEBUG levels.
+                let wording = config.wording;
+                wording.say(config.verbosity, Say::NoTerminal, &[]);
+                wording.say(config.verbosity, Say::NoForeground, &[]);
+            } else {
                 // Hand the terminal to the command's group, so Ctrl-C and
                 // job control reach it. ENOTTY: a terminal, but not ours.
                 match tcsetpgrp(stdin, getpid()) {
@@ -131,7 +152,9 @@ fn become_command(
                 return e;
             }
             // Without a terminal there is nothing to attach: not an error.
-            let _ = ioctl_tiocsctty(stdin);
+            if let Err(e) = ioctl_tiocsctty(stdin) {
+                say_errno(config, Say::AttachFailed, e);
+            }
             config
                 .wording
                 .say(config.verbosity, Say::SetsidComplete, &[]);

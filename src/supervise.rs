@@ -66,6 +66,17 @@ enum Strangers {
 /// it and every process pidone is responsible for are gone; returns the
 /// exit code.
 pub fn run(config: &Config, args: &Args, command: Option<usize>, inherited: &Inherited) -> u8 {
+    for (by_environment, what) in [
+        (config.debug_by_environment, Say::DebugByEnvironment),
+        (
+            config.single_child_by_environment,
+            Say::SingleChildByEnvironment,
+        ),
+    ] {
+        if by_environment {
+            config.wording.say(config.verbosity, what, &[]);
+        }
+    }
     let tree = ProcessTree::new();
     if !tree.is_pid1() {
         if let Err(code) = register_subreaper(config, tree.me()) {
@@ -79,7 +90,7 @@ pub fn run(config: &Config, args: &Args, command: Option<usize>, inherited: &Inh
     };
     if config.isolation == Isolation::Session && command.is_some() {
         // The command's new session takes the terminal over from pidone.
-        spawn::release_terminal();
+        spawn::release_terminal(config);
     }
     let child = match command.map(|index| spawn::spawn(args, index, config, inherited)) {
         None => None,
@@ -175,7 +186,11 @@ fn say_reaped(config: &Config, pid: Pid, status: ExitStatus, command: bool) -> b
     let pick = |exited, signalled| if killed { signalled } else { exited };
     let args = [Arg::Number(pid_number(pid)), Arg::Number(n.into())];
     let say = |what| config.wording.say(config.verbosity, what, &args);
-    let reaped = say(pick(Say::ReapedExited, Say::ReapedKilled));
+    let reaped = if command {
+        say(pick(Say::CommandReapedExited, Say::CommandReapedKilled))
+    } else {
+        say(pick(Say::ReapedExited, Say::ReapedKilled))
+    };
     let then = if command {
         say(pick(Say::CommandExited, Say::CommandKilled))
     } else {
@@ -260,7 +275,7 @@ impl Supervisor<'_> {
     /// A signal for the command: rewrite it, let the state machine see a
     /// stop request, forward it.
     fn received(&mut self, signal: Signal) -> Action {
-        let rewritten = self.config.rewrite.apply(signal);
+        let rewritten = self.translate(signal);
         let action = match rewritten {
             Some(s) if s.asks_to_stop() => self.shutdown.on(Event::StopRequested),
             _ => Action::Nothing,
@@ -279,9 +294,24 @@ impl Supervisor<'_> {
         if self.config.suspend_with_command && signal.is_job_control() {
             // dumb-init's job control: stop along with the command, so the
             // shell that started pidone sees the job stop.
+            self.say(Say::Suspending, &[]);
             let _ = kill_process(self.tree.me(), Signal::STOP.to_rustix());
         }
         action
+    }
+
+    /// `signal` after `-r`, saying so where the personality does.
+    fn translate(&self, signal: Signal) -> Option<Signal> {
+        let rewritten = self.config.rewrite.apply(signal);
+        if rewritten != Some(signal) {
+            let to = rewritten.map_or(0, Signal::number);
+            let args = [Arg::Number(signal.number().into()), Arg::Number(to.into())];
+            self.say(Say::Translated, &args);
+            if to == 0 {
+                self.say(Say::Dropped, &[]);
+            }
+        }
+        rewritten
     }
 
     /// Carries out what the state machine decided; `Some` exit code to end.
@@ -291,7 +321,7 @@ impl Supervisor<'_> {
             Action::Exit => {
                 if self.config.after_command == AfterCommand::TermThenExit {
                     // dumb-init's goodbye to the command's group.
-                    if let Some(term) = self.config.rewrite.apply(Signal::TERM) {
+                    if let Some(term) = self.translate(Signal::TERM) {
                         self.forward(term);
                     }
                 }

@@ -89,11 +89,12 @@ fn usage_errors_exit_1_with_a_message_on_stderr() {
     );
 }
 
-/// `CATATONIT_LOG` is reserved: set at all, catatonit refuses to start.
+/// `CATATONIT_LOG` is reserved: set at all, catatonit refuses to start,
+/// and says so in its words.
 #[test]
 fn catatonit_log_is_an_error() {
     for value in ["1", ""] {
-        let (_, ours) = prints_alike(
+        let (theirs, ours) = prints_alike(
             "catatonit",
             "catatonit",
             &format!("{value:?}"),
@@ -110,7 +111,11 @@ fn catatonit_log_is_an_error() {
                     .outcome()
             },
         );
-        assert_one_pidone_line(&ours, value);
+        assert_eq!(
+            peer_words(&ours.stderr),
+            peer_words(&theirs.stderr),
+            "{value:?}"
+        );
     }
 }
 

@@ -63,7 +63,6 @@ fn run(name: &str, args: &[&str]) -> String {
         .stderr(Stdio::piped())
         .spawn()
         .expect("run pidone");
-    // tini's prefixes name the process that prints.
     let pid = format!("({})", child.id());
     let out = child.wait_with_output().expect("run pidone");
     let mut text = String::new();
@@ -73,7 +72,9 @@ fn run(name: &str, args: &[&str]) -> String {
     text.push_str(&String::from_utf8_lossy(&out.stdout));
     writeln!(text, "--- stderr").unwrap();
     text.push_str(&String::from_utf8_lossy(&out.stderr));
+    // tini's prefixes name the process that prints, as catatonit's do.
     text.replace(&pid, "(<pid>)")
+        .replace(&format!(":{}", &pid[1..]), ":<pid>)")
 }
 
 #[test]

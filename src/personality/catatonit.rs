@@ -7,6 +7,7 @@ use super::pidone::{opt, overrides, var};
 use super::text::{self, Text};
 use super::{Act, PEER, Personality, Shown, When, dropping};
 use crate::config::{AfterCommand, Config, DEFAULT, ExecCodes, Subreaper};
+use crate::message::Wording;
 use crate::signal::Signal;
 
 pub const CATATONIT: Personality = Personality {
@@ -32,9 +33,13 @@ pub const CATATONIT: Personality = Personality {
         // catatonit swallows the terminal's stop signals rather than
         // forward them.
         rewrite: dropping(DEFAULT.rewrite, &[Signal::TSTP, Signal::TTIN, Signal::TTOU]),
+        wording: Wording {
+            coded: text::CATATONIT_MESSAGES,
+            stdout_from: u8::MAX,
+        },
         ..DEFAULT
     },
-    missing_command: "missing program name",
+    usage: Some(Text::stderr(text::CATATONIT_USAGE)),
     help: HELP,
     version: VERSION,
     // In pause mode catatonit ignores a command, and only SIGINT and

@@ -38,10 +38,9 @@ pub struct Personality {
     pub usage_exit_code: u8,
     /// The option that prints the help, named in usage errors.
     pub help_option: &'static [u8],
-    pub missing_command: &'static str,
-    /// After a getopt error or without a command, print the help on
-    /// stderr (tini).
-    pub usage_is_help: bool,
+    /// Printed on stderr after a getopt error or without a command: tini's
+    /// help, catatonit's usage line.
+    pub usage: Option<Text>,
     pub help: Text,
     pub version: Text,
     pub license: Text,
@@ -202,6 +201,7 @@ pub const UNKNOWN_OPTION: &str = "unknown option";
 pub const MISSING_VALUE: &str = "missing value for";
 pub const INVALID_SIGNAL: &str = "invalid signal";
 pub const INVALID_EXIT_CODE: &str = "invalid exit code";
+pub const RESERVED: &str = "CATATONIT_LOG is reserved for future use";
 pub const MISSING_COMMAND: &str = "missing command";
 pub const BAD_SIGNUM_REWRITE: &str = "invalid rewrite, expected s:r between 1 and 31";
 
@@ -218,6 +218,7 @@ impl UsageError<'_> {
             BAD_SIGNUM_REWRITE => Say::BadRewrite,
             INVALID_SIGNAL => Say::InvalidSignal,
             INVALID_EXIT_CODE => Say::InvalidExitCode,
+            RESERVED => Say::Reserved,
             _ => Say::Other,
         }
     }
@@ -234,8 +235,7 @@ pub const PEER: Personality = Personality {
     permutes: true,
     usage_exit_code: 1,
     help_option: b"-h",
-    missing_command: MISSING_COMMAND,
-    usage_is_help: false,
+    usage: None,
     help: pidone::HELP,
     version: pidone::VERSION,
     license: pidone::LICENSE,
@@ -329,7 +329,7 @@ impl Personality {
             }
             (true, _) => None,
             (false, Some((index, _))) => Some(index),
-            (false, None) => return usage(self.missing_command, b""),
+            (false, None) => return usage(MISSING_COMMAND, b""),
         };
         for var in self.variables {
             let Some(value) = env(var.name) else {
@@ -417,7 +417,10 @@ impl Settings {
             Act::Pause => self.pause = true,
             Act::Verbose => c.verbosity = c.verbosity.saturating_add(1),
             Act::Quiet => c.verbosity = 0,
-            Act::Debug => c.verbosity = message::DEBUG,
+            Act::Debug => {
+                c.verbosity = message::DEBUG;
+                c.debug_by_environment |= !flag;
+            }
             Act::Verbosity { atoi: true } => c.verbosity = atoi_u8(value),
             Act::Verbosity { atoi: false } => match decimal::parse(value) {
                 Some(n) => c.verbosity = n.min(255) as u8,
@@ -425,6 +428,7 @@ impl Settings {
             },
             Act::LogZombies => c.log_zombies = true,
             Act::SingleChild => {
+                c.single_child_by_environment |= !flag;
                 // The command stays in dumb-init's group, gets signals
                 // itself, and job control is forwarded as it comes, unless
                 // rewritten on purpose.
@@ -436,7 +440,7 @@ impl Settings {
                     }
                 }
             }
-            Act::Reserved => return usage("CATATONIT_LOG is reserved for future use", b""),
+            Act::Reserved => return usage(RESERVED, b""),
             Act::Show(_) | Act::ShowAlone(_) => {}
         }
         Ok(())

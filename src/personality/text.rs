@@ -7,6 +7,18 @@ use crate::message;
 
 include!(concat!(env!("OUT_DIR"), "/texts.rs"));
 
+/// The pair of bytes a code stands for: 0x80 to 0xff are the first 128
+/// pairs, and the control bytes 0x0b to 0x1f, which no text holds, the
+/// next ones (build.rs).
+pub fn pair(byte: u8) -> Option<[u8; 2]> {
+    let index = match byte {
+        0x80.. => byte - 0x80,
+        0x0b..=0x1f => byte - 0x0b + 0x80,
+        _ => return None,
+    };
+    PAIRS.get(usize::from(index)).copied()
+}
+
 /// A text, and where it goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Text {
@@ -64,9 +76,8 @@ struct Expanded<'a> {
 
 impl Expanded<'_> {
     fn expand(&mut self, byte: u8) {
-        match byte.checked_sub(0x80) {
-            Some(code) => {
-                let [a, b] = PAIRS[usize::from(code)];
+        match pair(byte) {
+            Some([a, b]) => {
                 self.expand(a);
                 self.expand(b);
             }

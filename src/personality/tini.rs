@@ -45,7 +45,7 @@ pub const TINI: Personality = Personality {
         ..DEFAULT
     },
     help: HELP,
-    usage_is_help: true,
+    usage: Some(Text::stderr(text::TINI_HELP)),
     version: VERSION,
     ..PEER
 };

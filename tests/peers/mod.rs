@@ -1198,7 +1198,8 @@ pub fn printed(outcome: &Outcome) -> Printed {
 
 /// Text as a peer words it, with what may differ between two runs made
 /// alike: argv[0]'s directory, where it starts a line (getopt's messages),
-/// the pid in tini's prefixes, and the version pidone adds its name to.
+/// the pid in tini's and catatonit's prefixes, and the version pidone adds
+/// its name to.
 pub fn peer_words(text: &str) -> String {
     let mut out = String::new();
     for line in text.lines() {
@@ -1211,6 +1212,12 @@ pub fn peer_words(text: &str) -> String {
         let line = match (line.find(" tini ("), line.find(")] ")) {
             (Some(open), Some(close)) if line.starts_with('[') && open < close => {
                 format!("{}<pid>{}", &line[..open + 7], &line[close..])
+            }
+            _ => line,
+        };
+        let line = match (line.find(" (catatonit:"), line.find("): ")) {
+            (Some(open), Some(close)) if open < close => {
+                format!("{}<pid>{}", &line[..open + 12], &line[close..])
             }
             _ => line,
         };
