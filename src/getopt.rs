@@ -132,7 +132,7 @@ pub fn permute<'a, T: Copy>(args: &mut [T], text: impl Fn(T) -> &'a [u8], table:
 }
 
 /// `slice.rotate_right(k)` for the `k` of 1 or 2 here, in a few bytes:
-/// core's, which is fast for any `k`, is a third of a kilobyte of code.
+/// core's, fast for any `k`, cost 528 bytes on x86_64 and 720 on arm64.
 fn rotate_right<T: Copy>(slice: &mut [T], k: usize) {
     for _ in 0..k {
         for i in (1..slice.len()).rev() {

@@ -151,6 +151,7 @@ impl Wording {
         true
     }
 }
+
 /// Line `index` of coded lines ended by 0x00.
 fn nth(mut lines: &'static [u8], mut index: usize) -> Option<&'static [u8]> {
     while let Some(end) = lines.iter().position(|&b| b == 0) {

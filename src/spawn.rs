@@ -103,6 +103,7 @@ pub fn release_terminal(config: &Config) {
     // Only dumb-init says how it went.
     let (what, error) = match released {
         Err(e) => (Say::DetachFailed, e),
+        // These two show no error: the one given goes unused.
         Ok(()) if getsid(None) == Ok(getpid()) => (Say::Detached, Errno::NOTTY),
         Ok(()) => (Say::DetachedNotLeader, Errno::NOTTY),
     };
