@@ -5,9 +5,10 @@
 code=${1:-42}
 trap 'echo "app: got SIGTERM, exiting $code"; exit "$code"' TERM
 trap 'echo "app: got SIGHUP, reloading"' HUP
-echo "app: ready pid=$$ ppid=$PPID"
-# A child of its own that stays behind when the app exits: the init must end it.
+# A child of its own that stays behind when the app exits: the init must end
+# it. Started before "ready", so that a signal sent on "ready" finds it.
 sleep 1000 &
+echo "app: ready pid=$$ ppid=$PPID"
 # A trapped signal interrupts `wait`: wait again until the child is gone.
 while kill -0 "$!" 2>/dev/null; do
 	wait "$!"

@@ -5,6 +5,8 @@ name=$1
 log=/out/log
 echo $$ >/out/$name.pid
 trap 'echo "$name: SIGTERM" >>$log; sleep 1; echo "$name: cleaned up" >>$log; exit 0' TERM
-echo "$name: ready" >>$log
+# Ready once its child exists: a SIGTERM before the fork would start the
+# child only after the init's SIGTERM.
 sleep 1000 &
+echo "$name: ready" >>$log
 wait
