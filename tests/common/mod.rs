@@ -242,37 +242,7 @@ impl Launch {
                 None => cmd.env_remove(k),
             };
         }
-        let (blocked, ignored) = (self.blocked.clone(), self.ignored.clone());
-        // SAFETY: only async-signal-safe calls between fork and exec.
-        unsafe {
-            cmd.pre_exec(move || {
-                // pidone gets stdin, stdout and stderr only, whatever fds the
-                // test process inherited without close-on-exec.
-                libc::syscall(
-                    libc::SYS_close_range,
-                    3u32,
-                    u32::MAX,
-                    libc::CLOSE_RANGE_CLOEXEC,
-                );
-                // Only the dispositions the test asks for, whatever the test
-                // runner inherited (`nohup` or `cmd &` leave some ignored).
-                for s in 1..=SIGRTMAX {
-                    if s != libc::SIGKILL && s != libc::SIGSTOP {
-                        libc::signal(s, libc::SIG_DFL);
-                    }
-                }
-                for &s in &ignored {
-                    libc::signal(s, libc::SIG_IGN);
-                }
-                let mut set: libc::sigset_t = std::mem::zeroed();
-                libc::sigemptyset(&mut set);
-                for &s in &blocked {
-                    libc::sigaddset(&mut set, s);
-                }
-                libc::sigprocmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
-                Ok(())
-            });
-        }
+        inherit_signal_state(&mut cmd, &self.blocked, &self.ignored);
         cmd
     }
 
@@ -871,19 +841,29 @@ pub fn mask(sigs: &[i32]) -> u64 {
     sigs.iter().fold(0, |m, &s| m | 1 << (s - 1))
 }
 
-/// Make `cmd` start with `blocked` blocked and `ignored` ignored, and with
-/// no other descriptor than 0, 1 and 2 (as `Launch` does).
+/// Make `cmd` start with `blocked` blocked and `ignored` ignored, every
+/// other signal at its default action, and no other descriptor than 0, 1
+/// and 2 (what `Launch` gives pidone).
 pub fn inherit_signal_state(cmd: &mut Command, blocked: &[i32], ignored: &[i32]) {
     let (blocked, ignored) = (blocked.to_vec(), ignored.to_vec());
     // SAFETY: only async-signal-safe calls between fork and exec.
     unsafe {
         cmd.pre_exec(move || {
+            // pidone gets stdin, stdout and stderr only, whatever fds the
+            // test process inherited without close-on-exec.
             libc::syscall(
                 libc::SYS_close_range,
                 3u32,
                 u32::MAX,
                 libc::CLOSE_RANGE_CLOEXEC,
             );
+            // Only the dispositions the test asks for, whatever the test
+            // runner inherited (`nohup` or `cmd &` leave some ignored).
+            for s in 1..=SIGRTMAX {
+                if s != libc::SIGKILL && s != libc::SIGSTOP {
+                    libc::signal(s, libc::SIG_DFL);
+                }
+            }
             for &s in &ignored {
                 libc::signal(s, libc::SIG_IGN);
             }
