@@ -11,6 +11,10 @@ use std::ffi::CString;
 use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
 
+#[allow(dead_code)] // only some of the shared calls are needed here
+#[path = "support/sys.rs"]
+mod sys;
+
 fn fail(msg: &str) -> ! {
     let _ = std::io::stderr().write_all(format!("fd_table: {msg}\n").as_bytes());
     // SAFETY: _exit is always safe.
@@ -49,11 +53,7 @@ fn main() {
         .iter()
         .map(|a| CString::new(a.as_bytes()).expect("nul in argument"))
         .collect();
-    let mut ptrs: Vec<*const libc::c_char> = argv.iter().map(|a| a.as_ptr()).collect();
-    ptrs.push(std::ptr::null());
-    // SAFETY: NUL-terminated argv of valid C strings.
-    unsafe { libc::execvp(ptrs[0], ptrs.as_ptr()) };
-    fail(&format!("exec {:?}: {}", argv[0], last_error()));
+    sys::exec(&argv)
 }
 
 fn close_from(first: i32) {

@@ -12,6 +12,10 @@ use std::ffi::CString;
 use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
 
+#[allow(dead_code)] // only some of the shared calls are needed here
+#[path = "support/sys.rs"]
+mod sys;
+
 fn fail(msg: &str) -> ! {
     let _ = std::io::stderr().write_all(format!("no_pidfd: {msg}\n").as_bytes());
     // SAFETY: _exit is always safe.
@@ -106,13 +110,5 @@ fn main() {
         .iter()
         .map(|a| CString::new(a.as_bytes()).expect("nul in argument"))
         .collect();
-    let mut ptrs: Vec<*const libc::c_char> = argv.iter().map(|a| a.as_ptr()).collect();
-    ptrs.push(std::ptr::null());
-    // SAFETY: NUL-terminated argv of valid C strings.
-    unsafe { libc::execvp(ptrs[0], ptrs.as_ptr()) };
-    fail(&format!(
-        "exec {:?}: {}",
-        argv[0],
-        std::io::Error::last_os_error()
-    ));
+    sys::exec(&argv)
 }

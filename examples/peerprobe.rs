@@ -250,19 +250,11 @@ fn announce(args: &[String]) -> ! {
 }
 
 fn exec(argv: &[String]) -> ! {
-    let cargs: Vec<CString> = argv
+    let argv: Vec<CString> = argv
         .iter()
         .map(|a| CString::new(a.as_bytes()).unwrap())
         .collect();
-    let mut ptrs: Vec<*const libc::c_char> = cargs.iter().map(|a| a.as_ptr()).collect();
-    ptrs.push(std::ptr::null());
-    // SAFETY: null-terminated array of C strings.
-    unsafe { libc::execvp(ptrs[0], ptrs.as_ptr()) };
-    fail(&format!(
-        "exec {}: {}",
-        argv[0],
-        std::io::Error::last_os_error()
-    ));
+    sys::exec(&argv)
 }
 
 /// In the forked child: becomes PROG.

@@ -39,7 +39,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 #[path = "support/sys.rs"]
 mod sys;
-use sys::{check, close, errno, exit, fork, pipe, read_to_eof, write_fd};
+use sys::{check, close, errno, exec, exit, fork, pipe, read_to_eof, write_fd};
 
 const READY_FD_VAR: &str = "PROBE_READY_FD";
 
@@ -732,16 +732,4 @@ fn append(path: &str, text: &str) {
         .unwrap_or_else(|e| fail(&format!("open {path}: {e}")));
     f.write_all(text.as_bytes())
         .unwrap_or_else(|e| fail(&format!("write {path}: {e}")));
-}
-
-fn exec(argv: &[CString]) -> ! {
-    let mut ptrs: Vec<*const libc::c_char> = argv.iter().map(|a| a.as_ptr()).collect();
-    ptrs.push(std::ptr::null());
-    // SAFETY: NUL-terminated argv of valid C strings.
-    unsafe { libc::execvp(ptrs[0], ptrs.as_ptr()) };
-    fail(&format!(
-        "exec {:?}: {}",
-        argv[0],
-        std::io::Error::last_os_error()
-    ));
 }

@@ -15,7 +15,7 @@ use std::os::unix::ffi::OsStrExt;
 #[allow(dead_code)] // only some of the shared calls are needed here
 #[path = "support/sys.rs"]
 mod sys;
-use sys::{check, errno, exit, fork, write_fd};
+use sys::{check, errno, exec, exit, fork, write_fd};
 
 fn fail(msg: &str) -> ! {
     let _ = std::io::stderr().write_all(format!("pty_session: {msg}\n").as_bytes());
@@ -49,7 +49,7 @@ fn main() {
     if child == 0 {
         // SAFETY: single-threaded child: setsid, then opening the terminal
         // (which, for a session leader without one, makes it the
-        // controlling terminal), dup2 and exec.
+        // controlling terminal) and dup2.
         unsafe {
             check(libc::setsid(), "setsid");
             let slave = check(libc::open(name.as_ptr(), libc::O_RDWR), "open pty");
@@ -60,15 +60,8 @@ fn main() {
             if slave > 2 {
                 libc::close(slave);
             }
-            let mut ptrs: Vec<*const libc::c_char> = argv.iter().map(|a| a.as_ptr()).collect();
-            ptrs.push(std::ptr::null());
-            libc::execvp(ptrs[0], ptrs.as_ptr());
         }
-        fail(&format!(
-            "exec {:?}: {}",
-            argv[0],
-            std::io::Error::last_os_error()
-        ));
+        exec(&argv);
     }
     write_fd(1, format!("pty child pid={child}\n").as_bytes());
     let mut buf = [0u8; 4096];

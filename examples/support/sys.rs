@@ -1,4 +1,4 @@
-//! The libc calls the test workloads `probe` and `peerprobe` share. Each
+//! The libc calls the test workloads share. Each
 //! includes this file with `#[path]` and defines the `fail` that `check`
 //! ends with.
 
@@ -71,4 +71,17 @@ pub fn read_to_eof(fd: i32) -> Vec<u8> {
 pub fn fork() -> i32 {
     // SAFETY: both workloads are single-threaded.
     check(unsafe { libc::fork() }, "fork")
+}
+
+/// Becomes `argv[0]`, looked up in PATH, with `argv`; or fails saying why.
+pub fn exec(argv: &[std::ffi::CString]) -> ! {
+    let mut ptrs: Vec<*const libc::c_char> = argv.iter().map(|a| a.as_ptr()).collect();
+    ptrs.push(std::ptr::null());
+    // SAFETY: NUL-terminated argv of valid C strings.
+    unsafe { libc::execvp(ptrs[0], ptrs.as_ptr()) };
+    fail(&format!(
+        "exec {:?}: {}",
+        argv[0],
+        std::io::Error::last_os_error()
+    ));
 }
