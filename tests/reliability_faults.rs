@@ -5,18 +5,18 @@
 //! status.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
 #[path = "reliability/mod.rs"]
 mod reliability;
 
+use common::PidsCgroup;
 use reliability::plan::Plan;
 use reliability::trees::{Options, run};
 use reliability::{Running, Setup, at_eof_now, code, killed_pids, pipe, tree_path};
 use std::ffi::{CString, OsString};
 use std::io::{BufRead, BufReader};
 use std::os::fd::OwnedFd;
-use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 const LIMIT: Duration = Duration::from_secs(30);
@@ -28,84 +28,6 @@ fn wait(running: &mut Running) -> std::process::ExitStatus {
 // ---------------------------------------------------------------------------
 // Fork failure.
 
-/// A pids cgroup of its own, removed when dropped: cgroup v1's `pids`
-/// hierarchy (this machine's layout is hybrid), else cgroup v2 with the
-/// pids controller.
-struct PidsCgroup {
-    dir: PathBuf,
-}
-
-impl PidsCgroup {
-    fn new(max: u32) -> PidsCgroup {
-        static N: AtomicU64 = AtomicU64::new(0);
-        let name = format!(
-            "pidone-reliability-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        );
-        let v1 = Path::new("/sys/fs/cgroup/pids");
-        let v2 = ["/sys/fs/cgroup/unified", "/sys/fs/cgroup"]
-            .iter()
-            .map(Path::new)
-            .find(|root| {
-                std::fs::read_to_string(root.join("cgroup.controllers"))
-                    .is_ok_and(|c| c.split_whitespace().any(|c| c == "pids"))
-            });
-        let parent = if v1.join("cgroup.procs").exists() {
-            v1.to_path_buf()
-        } else if let Some(root) = v2 {
-            // Children of the root get the controller only when asked.
-            let _ = std::fs::write(root.join("cgroup.subtree_control"), "+pids");
-            root.to_path_buf()
-        } else {
-            panic!("no pids cgroup controller on this machine (neither v1 nor v2)");
-        };
-        let dir = parent.join(name);
-        std::fs::create_dir(&dir).unwrap();
-        std::fs::write(dir.join("pids.max"), max.to_string()).unwrap();
-        PidsCgroup { dir }
-    }
-
-    /// A pre-exec hook that moves the child into the cgroup (only
-    /// async-signal-safe calls).
-    fn join(&self) -> Box<dyn Fn() -> std::io::Result<()> + Send + Sync> {
-        let procs = CString::new(self.dir.join("cgroup.procs").to_str().unwrap()).unwrap();
-        Box::new(move || {
-            // SAFETY: open, write and close with valid buffers; getpid.
-            unsafe {
-                let fd = libc::open(procs.as_ptr(), libc::O_WRONLY | libc::O_CLOEXEC);
-                if fd < 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                let mut digits = [0u8; 12];
-                let mut n = libc::getpid() as u32;
-                let mut i = digits.len();
-                loop {
-                    i -= 1;
-                    digits[i] = b'0' + (n % 10) as u8;
-                    n /= 10;
-                    if n == 0 {
-                        break;
-                    }
-                }
-                let len = digits.len() - i;
-                let written = libc::write(fd, digits[i..].as_ptr().cast(), len);
-                libc::close(fd);
-                if written != len as isize {
-                    return Err(std::io::Error::last_os_error());
-                }
-            }
-            Ok(())
-        })
-    }
-}
-
-impl Drop for PidsCgroup {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir(&self.dir);
-    }
-}
-
 const FORK_FAILED: &str =
     "pidone: cannot start the command: fork: Resource temporarily unavailable\n";
 
@@ -115,9 +37,10 @@ const FORK_FAILED: &str =
 fn fork_failure_in_a_pids_cgroup_is_reported() {
     for pid1 in [false, true] {
         // As PID 1, unshare is in the cgroup too.
-        let cgroup = PidsCgroup::new(if pid1 { 2 } else { 1 });
+        let cgroup = PidsCgroup::new();
+        cgroup.set_max(if pid1 { "2" } else { "1" });
         let mut setup = Setup::new(pid1).command(["true"]);
-        setup.pre_exec = Some(cgroup.join());
+        setup.pre_exec = Some(Box::new(cgroup.joiner()));
         let mut running = setup.start();
         let status = wait(&mut running);
         assert_eq!(running.stderr(), FORK_FAILED, "pid1 {pid1}");

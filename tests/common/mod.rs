@@ -980,11 +980,18 @@ impl PidsCgroup {
 
     /// Make the child of `cmd` join the cgroup before it execs.
     pub fn join(&self, cmd: &mut Command) {
+        // SAFETY: the hook makes only async-signal-safe calls.
+        unsafe { cmd.pre_exec(self.joiner()) };
+    }
+
+    /// A pre-exec hook that moves the calling process into the cgroup:
+    /// open, write and close only (async-signal-safe).
+    pub fn joiner(&self) -> impl Fn() -> std::io::Result<()> + Send + Sync + 'static {
         let procs = std::ffi::CString::new(self.dir.join("cgroup.procs").as_os_str().as_bytes())
             .expect("path");
-        // SAFETY: open, write and close with valid buffers; getpid.
-        unsafe {
-            cmd.pre_exec(move || {
+        move || {
+            // SAFETY: open, write and close with valid buffers; getpid.
+            unsafe {
                 let fd = libc::open(procs.as_ptr(), libc::O_WRONLY | libc::O_CLOEXEC);
                 if fd < 0 {
                     return Err(std::io::Error::last_os_error());
@@ -1006,8 +1013,8 @@ impl PidsCgroup {
                 if written != len as isize {
                     return Err(std::io::Error::last_os_error());
                 }
-                Ok(())
-            });
+            }
+            Ok(())
         }
     }
 }
